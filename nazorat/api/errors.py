@@ -1,0 +1,28 @@
+"""API errors in one shape: 400 with a message per field, 403, 404, 409 for a transition not allowed
+from the current state. Messages are in the request's language."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
+from django_fsm import TransitionNotAllowed
+from rest_framework import status
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, DjangoValidationError):
+        if hasattr(exc, "error_dict"):
+            exc = ValidationError({k: [str(m) for e in v for m in e.messages] for k, v in exc.error_dict.items()})
+        else:
+            exc = ValidationError({"non_field_errors": [str(m) for m in exc.messages]})
+    if isinstance(exc, TransitionNotAllowed):
+        return Response(
+            {"detail": _("This action is not allowed in the current state."), "code": "transition_not_allowed"},
+            status=status.HTTP_409_CONFLICT,
+        )
+    if isinstance(exc, PermissionDenied) and not exc.args:
+        exc = PermissionDenied(_("You do not have permission to perform this action."))
+    return drf_exception_handler(exc, context)

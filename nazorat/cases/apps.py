@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CasesConfig(AppConfig):
+    name = "nazorat.cases"
+    label = "cases"
+    verbose_name = _("Cases")
+
+    def ready(self):
+        from . import kinds  # noqa: F401 - registers the kernel's own case type
