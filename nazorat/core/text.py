@@ -15,3 +15,10 @@ def fold(text: str) -> str:
     if not text:
         return ""
     return alifbo.fold_search_key(text)
+
+
+def to_cyrillic(text: str) -> str:
+    """Uzbek Latin → Uzbek Cyrillic."""
+    if not text:
+        return ""
+    return alifbo.to_cyrillic(text).text
