@@ -8,4 +8,4 @@ class CasesConfig(AppConfig):
     verbose_name = _("Cases")
 
     def ready(self):
-        from . import kinds  # noqa: F401 - registers the kernel's own case type
+        from . import events, kinds  # noqa: F401 - registers the kernel's case type and event names

@@ -111,3 +111,15 @@ LETTER = registry.register(
         on_accepted="closed",
     )
 )
+
+
+# What a work item asks of its addressee, as people read it in the inbox; modules add theirs.
+ACTION_LABELS: dict[str, object] = {
+    "execute": _("Execute"),
+    "rework": _("Fix and resubmit"),
+    "review": _("Review the result"),
+    "decide_extension": _("Decide on an extension request"),
+    "register": _("Register and inform the head"),
+    "name_executor": _("Name the responsible unit and executor"),
+    "approve_plan": _("Approve the control plan"),
+}

@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_fsm import FSMField, transition
+from django_fsm import FSMField, FSMModelMixin, transition
 
 
 class CaseQuerySet(models.QuerySet):
@@ -124,7 +124,7 @@ class AssignmentQuerySet(models.QuerySet):
         return self.open().filter(due_at__isnull=False, due_at__lt=now)
 
 
-class Assignment(models.Model):
+class Assignment(FSMModelMixin, models.Model):
     """A case given to an organisation (and within it a person) with its own deadline. Assignments nest:
     a region passes its assignment on to its districts; a child's deadline never exceeds its parent's."""
 
@@ -220,7 +220,7 @@ class ExtensionState(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
-class ExtensionRequest(models.Model):
+class ExtensionRequest(FSMModelMixin, models.Model):
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="extension_requests")
     assignment = models.ForeignKey(Assignment, verbose_name=_("assignment"), null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="extension_requests")
@@ -266,7 +266,7 @@ class Verdict(models.TextChoices):
     RETURNED = "returned", _("Returned")
 
 
-class ReviewRound(models.Model):
+class ReviewRound(FSMModelMixin, models.Model):
     """One submission of a result and one reviewer's verdict on it. ``number`` counts submissions (1 for
     the first, 2 after a return...); ``step`` is the position in the chain of reviewers."""
 
@@ -383,3 +383,9 @@ class WorkItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.case.number}"
+
+    @property
+    def action_label(self) -> str:
+        from .kinds import ACTION_LABELS
+
+        return str(ACTION_LABELS.get(self.action, self.action))

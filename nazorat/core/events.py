@@ -67,3 +67,16 @@ def record(
         user_agent=ctx.user_agent,
         is_public=is_public,
     )
+
+
+# Human-readable, translated names of event actions; each app's events.py adds its own.
+LABELS: dict[str, object] = {}
+
+
+def register_labels(labels: dict[str, object]) -> None:
+    LABELS.update(labels)
+
+
+def label_for(action: str) -> str:
+    label = LABELS.get(action)
+    return str(label) if label is not None else action

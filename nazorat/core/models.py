@@ -67,3 +67,15 @@ class Event(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("events are append-only")
+
+
+class WorkerHeartbeat(models.Model):
+    """Written by the worker every minute; /healthz reads its age."""
+
+    name = models.CharField(max_length=64, primary_key=True)
+    beat_at = models.DateTimeField()
+    info = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("worker heartbeat")
+        verbose_name_plural = _("worker heartbeats")
