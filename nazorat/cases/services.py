@@ -387,7 +387,7 @@ def extension_request(*, case: Case, actor, requested_due_at: datetime, reasons:
 @transaction.atomic
 def extension_decide(*, request: ExtensionRequest, actor, grant: bool, note: str = "",
                      granted_due_at: datetime | None = None) -> ExtensionRequest:
-    request = ExtensionRequest.objects.select_for_update().select_related("case", "assignment").get(pk=request.pk)
+    request = ExtensionRequest.objects.select_for_update(of=("self",)).select_related("case", "assignment").get(pk=request.pk)
     if not permissions.can_decide_extension(actor, request):
         raise PermissionDenied(_("Only the controlling body decides extension requests."))
     note = (note or "").strip()
@@ -503,7 +503,7 @@ def result_submit(*, case: Case, actor, text: str, assignment: Assignment | None
 def review_decide(*, review_round: ReviewRound, actor, accept: bool, reasons: str = "") -> ReviewRound:
     """Accept (the next reviewer of the chain gets it, or the last one closes it) or return it to the
     executor with written reasons. Every round is kept and counted."""
-    rnd = ReviewRound.objects.select_for_update().select_related("case", "assignment").get(pk=review_round.pk)
+    rnd = ReviewRound.objects.select_for_update(of=("self",)).select_related("case", "assignment").get(pk=review_round.pk)
     if not permissions.can_review(actor, rnd):
         raise PermissionDenied(_("You are not the reviewer of this result."))
     reasons = (reasons or "").strip()

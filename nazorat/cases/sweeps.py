@@ -60,7 +60,7 @@ def sweep_deadlines(now=None) -> SweepResult:
             batch = list(
                 WorkItem.objects.open()
                 .filter(due_at__isnull=False, reminded_at__isnull=True, due_at__gt=now, due_at__lte=now + window)
-                .select_for_update(skip_locked=True).select_related("case", "person")
+                .select_for_update(skip_locked=True, of=("self",)).select_related("case", "person")
                 .order_by("due_at")[:BATCH]
             )
             for item in batch:
@@ -81,7 +81,7 @@ def sweep_deadlines(now=None) -> SweepResult:
             batch = list(
                 WorkItem.objects.open()
                 .filter(due_at__isnull=False, escalated_at__isnull=True, due_at__lte=now)
-                .select_for_update(skip_locked=True).select_related("case", "person", "assignment")
+                .select_for_update(skip_locked=True, of=("self",)).select_related("case", "person", "assignment")
                 .order_by("due_at")[:BATCH]
             )
             for item in batch:

@@ -6,3 +6,7 @@ class WorkCalendarConfig(AppConfig):
     name = "nazorat.workcalendar"
     label = "workcalendar"
     verbose_name = _("Work calendar")
+
+    def ready(self) -> None:
+        # Connects the receiver that clears the calendar cache when an override is saved or deleted.
+        from . import calendar  # noqa: F401

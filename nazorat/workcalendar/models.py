@@ -32,7 +32,10 @@ class CalendarOverride(models.Model):
         verbose_name_plural = _("calendar overrides")
         ordering = ["date"]
         constraints = [
-            models.UniqueConstraint(fields=["date", "work_week"], name="calendar_override_unique_day_regime"),
+            models.UniqueConstraint(
+                fields=["date", "work_week"], name="calendar_override_unique_day_regime",
+                violation_error_message=_("There is already an override for this date and work-week regime."),
+            ),
         ]
 
     def __str__(self) -> str:

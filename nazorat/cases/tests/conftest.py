@@ -21,7 +21,8 @@ class World:
         self.region_executor = testing.staff(self.region, roles=("executor",), username="region_exec")
         self.a_control = testing.staff(self.district_a, position="unit_head", roles=("control_group",),
                                        username="a_control")
-        self.a_executor = testing.staff(self.district_a, roles=("executor",), username="a_exec")
+        self.a_executor = testing.staff(self.district_a, roles=("executor",), username="a_exec",
+                                        email="a_exec@example.uz")
         self.a_head = testing.staff(self.district_a, position="head", roles=("signatory",), username="a_head")
         self.b_executor = testing.staff(self.district_b, roles=("executor",), username="b_exec")
 
