@@ -122,7 +122,7 @@ class OrganisationFilter(filters.FilterSet):
         fields = ["kind", "level", "sector", "territory", "parent", "q"]
 
     def filter_territory(self, queryset, name, value):
-        return queryset.filter(territory_id__startswith=value)
+        return queryset.filter(territory__code__startswith=value)
 
     def filter_q(self, queryset, name, value):
         return search(queryset, value)
