@@ -36,8 +36,16 @@ def page(page, live_server):
     return page
 
 
+def pytest_collection_modifyitems(items):
+    # The live server needs committed data; serialized_rollback restores the reference data (territories
+    # shipped by migrations) after each browser test empties the tables.
+    for item in items:
+        if item.fspath and "e2e" in str(item.fspath):
+            item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
+
+
 @pytest.fixture
-def demo_world(transactional_db, django_capture_on_commit_callbacks):
+def demo_world(django_capture_on_commit_callbacks):
     from nazorat.core import demo
 
     with django_capture_on_commit_callbacks(execute=True):

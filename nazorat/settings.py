@@ -30,7 +30,22 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or "nazorat-demo-insecure-key-change-me-in-production-0123456789"
+def _secret_key() -> str:
+    """DJANGO_SECRET_KEY in production (the same on every web host). Without it — the demo — a random key is
+    generated once into var/secret_key, so no published key ever signs sessions."""
+    if os.environ.get("DJANGO_SECRET_KEY"):
+        return os.environ["DJANGO_SECRET_KEY"]
+    import secrets
+
+    path = VAR_DIR / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+NAZORAT_TRUST_X_FORWARDED_FOR = env_bool("NAZORAT_TRUST_X_FORWARDED_FOR", False)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
 
@@ -161,6 +176,10 @@ OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_OP_TOKEN_ENDPOINT", "")
 OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_OP_USER_ENDPOINT", "")
 OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "")
 OIDC_PROVIDER_NAME = os.environ.get("OIDC_PROVIDER_NAME", "OneID")
+LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/?oidc=failed"
+# Failed logins per identifier and address before a pause (seconds).
+NAZORAT_LOGIN_FAILURE_LIMIT = int(os.environ.get("NAZORAT_LOGIN_FAILURE_LIMIT", 10))
+NAZORAT_LOGIN_FAILURE_WINDOW = int(os.environ.get("NAZORAT_LOGIN_FAILURE_WINDOW", 900))
 if OIDC_ENABLED:
     AUTHENTICATION_BACKENDS.append("nazorat.accounts.oidc.OneIDBackend")
 
@@ -286,7 +305,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "nazorat.api.errors.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle", "rest_framework.throttling.UserRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"anon": "120/minute", "user": "600/minute"},
+    "DEFAULT_THROTTLE_RATES": {"anon": "120/minute", "user": "600/minute", "token": "20/minute"},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Nazorat API",

@@ -5,7 +5,11 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from .forms import AdminLoginForm
 from .models import User
+
+# The administration's login goes through the same identifier backend, messages and lockout as the site's.
+admin.site.login_form = AdminLoginForm
 
 
 @admin.register(User)

@@ -15,3 +15,16 @@ class VerifiedSessionAuthentication(SessionAuthentication):
         if second_factor_required(user) and not getattr(django_user, "is_verified", lambda: False)():
             return None
         return result
+
+
+try:
+    from drf_spectacular.extensions import OpenApiAuthenticationExtension
+
+    class VerifiedSessionScheme(OpenApiAuthenticationExtension):
+        target_class = "nazorat.api.authentication.VerifiedSessionAuthentication"
+        name = "cookieAuth"
+
+        def get_security_definition(self, auto_schema):
+            return {"type": "apiKey", "in": "cookie", "name": "sessionid"}
+except ImportError:  # pragma: no cover
+    pass

@@ -19,10 +19,11 @@ def exception_handler(exc, context):
         else:
             exc = ValidationError({"non_field_errors": [str(m) for m in exc.messages]})
     if isinstance(exc, TransitionNotAllowed):
-        return Response(
-            {"detail": _("This action is not allowed in the current state."), "code": "transition_not_allowed"},
-            status=status.HTTP_409_CONFLICT,
-        )
+        from nazorat.cases.services import CaseStateError
+
+        # Our own state errors carry a translated reason; django-fsm's internal ones a generic message.
+        detail = str(exc) if isinstance(exc, CaseStateError) else _("This action is not allowed in the current state.")
+        return Response({"detail": detail, "code": "transition_not_allowed"}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, PermissionDenied) and not exc.args:
         exc = PermissionDenied(_("You do not have permission to perform this action."))
     return drf_exception_handler(exc, context)

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action, api_view, permission_classes, throttle_classes
@@ -31,7 +31,17 @@ from nazorat.territories.models import Level, Territory
 
 from . import serializers as s
 
-ERRORS = {400: s.FieldErrorsSerializer, 403: s.ErrorSerializer, 404: s.ErrorSerializer, 409: s.ErrorSerializer}
+FIELD_ERRORS = OpenApiResponse(
+    response={"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
+    description="Invalid input: a list of messages per field (non_field_errors for the request as a whole). "
+                "Nothing was changed.")
+ERRORS = {
+    400: FIELD_ERRORS,
+    401: OpenApiResponse(s.ErrorSerializer, description="Not authenticated."),
+    403: OpenApiResponse(s.ErrorSerializer, description="Authenticated, but not allowed to do this."),
+    404: OpenApiResponse(s.ErrorSerializer, description="No such object among those you may see."),
+    409: OpenApiResponse(s.ErrorSerializer, description="Not allowed in the object's current state."),
+}
 
 
 def transition_schema(request=None, response=None, summary=""):
@@ -41,21 +51,47 @@ def transition_schema(request=None, response=None, summary=""):
 # --- auth --------------------------------------------------------------------------------------
 
 class TokenThrottle(ScopedRateThrottle):
-    scope_attr = "throttle_scope"
+    """Password guessing through the API is limited per client (rate "token" in settings)."""
+
+    def get_cache_key(self, request, view):
+        self.scope = "token"
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+    def allow_request(self, request, view):
+        self.scope = "token"
+        self.rate = self.get_rate()
+        if self.rate is None:
+            return True
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        return super(ScopedRateThrottle, self).allow_request(request, view)
 
 
-@extend_schema(request=s.TokenRequestSerializer, responses={200: s.TokenResponseSerializer, 400: s.FieldErrorsSerializer},
+@extend_schema(request=s.TokenRequestSerializer,
+               responses={200: s.TokenResponseSerializer, 400: FIELD_ERRORS,
+                          401: OpenApiResponse(s.ErrorSerializer, description="Wrong login or password."),
+                          429: OpenApiResponse(s.ErrorSerializer, description="Too many attempts; wait.")},
                summary="Obtain an API token", auth=[])
 @api_view(["POST"])
 @permission_classes([AllowAny])
+@throttle_classes([TokenThrottle])
 def obtain_token(request):
     """Exchange a login (username, e-mail or phone) and password — plus the one-time code for accounts
     with a second factor — for a token. Send it as ``Authorization: Token <token>``."""
+    from nazorat.accounts import lockout
+    from nazorat.core.middleware import client_ip
+
     data = s.TokenRequestSerializer(data=request.data)
     data.is_valid(raise_exception=True)
-    user = authenticate(request, username=data.validated_data["username"], password=data.validated_data["password"])
+    identifier, ip = data.validated_data["username"], client_ip(request)
+    wait = lockout.seconds_locked(identifier, ip)
+    if wait:
+        return Response({"detail": _("Too many failed attempts. Try again in %(minutes)s minutes.") % {
+            "minutes": lockout.minutes(wait)}}, status=status.HTTP_429_TOO_MANY_REQUESTS)
+    user = authenticate(request, username=identifier, password=data.validated_data["password"])
     if user is None:
+        lockout.register_failure(identifier, ip)
         raise AuthenticationFailed(_("Wrong login or password."))
+    lockout.reset(identifier, ip)
     from django_otp import devices_for_user
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -189,8 +225,15 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
     def _case(self, pk) -> Case:
         return get_object_or_404(case_selectors.cases_visible_to(self.request.user), pk=pk)
 
+    def retrieve(self, request, *args, **kwargs):
+        case = self.get_object()
+        if not case_selectors.sees_internals(request.user, case):
+            return Response(s.CaseSerializer(case).data)  # an applicant sees the public record only
+        return Response(s.CaseDetailSerializer(case).data)
+
     def _detail(self, case, code=status.HTTP_200_OK):
-        case = self.get_queryset().model.objects.get(pk=case.pk)
+        self.action = "retrieve"
+        case = self.get_queryset().get(pk=case.pk)
         return Response(s.CaseDetailSerializer(case).data, status=code)
 
     def create(self, request, *args, **kwargs):
@@ -280,19 +323,19 @@ class AssignmentViewSet(viewsets.GenericViewSet):
     @transition_schema(s.StepCompleteSerializer, s.AssignmentSerializer, "Record a timed step as done")
     @action(detail=True, methods=["post"], url_path="complete-step")
     def complete_step(self, request, pk=None):
+        a = _assignment_for(request.user, pk)
         data = s.StepCompleteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        a = _assignment_for(request.user, pk)
         case_services.step_complete(assignment=a, code=data.validated_data["step"], actor=request.user)
         return Response(s.AssignmentSerializer(Assignment.objects.get(pk=a.pk)).data)
 
     @transition_schema(s.AssignSerializer, s.AssignmentSerializer, "Pass the assignment on to a subordinate body")
     @action(detail=True, methods=["post"], url_path="pass-on")
     def pass_on(self, request, pk=None):
+        parent = _assignment_for(request.user, pk)
         data = s.AssignSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        parent = _assignment_for(request.user, pk)
         child = case_services.assignment_create(case=parent.case, actor=request.user, organisation=v["organisation"],
                                                 role=v["role"], due_at=v.get("due_at"),
                                                 deadline_rule=v.get("deadline_rule"), parent=parent,
@@ -307,11 +350,11 @@ class ExtensionRequestViewSet(viewsets.GenericViewSet):
     @transition_schema(s.ExtensionDecisionSerializer, s.ExtensionRequestSerializer, "Grant or refuse an extension")
     @action(detail=True, methods=["post"])
     def decide(self, request, pk=None):
+        req = get_object_or_404(ExtensionRequest.objects.select_related("case", "assignment"), pk=pk,
+                                case__in=case_selectors.cases_visible_to(request.user))
         data = s.ExtensionDecisionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        req = get_object_or_404(ExtensionRequest.objects.select_related("case", "assignment"), pk=pk,
-                                case__in=case_selectors.cases_visible_to(request.user))
         req = case_services.extension_decide(request=req, actor=request.user, grant=v["grant"], note=v["note"],
                                              granted_due_at=v.get("granted_due_at"))
         return Response(s.ExtensionRequestSerializer(req).data)
@@ -324,11 +367,11 @@ class ReviewRoundViewSet(viewsets.GenericViewSet):
     @transition_schema(s.ReviewDecisionSerializer, s.ReviewRoundSerializer, "Accept a result or return it with reasons")
     @action(detail=True, methods=["post"])
     def decide(self, request, pk=None):
+        rnd = get_object_or_404(ReviewRound.objects.select_related("case"), pk=pk,
+                                case__in=case_selectors.cases_visible_to(request.user))
         data = s.ReviewDecisionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        rnd = get_object_or_404(ReviewRound.objects.select_related("case"), pk=pk,
-                                case__in=case_selectors.cases_visible_to(request.user))
         rnd = case_services.review_decide(review_round=rnd, actor=request.user, accept=v["accept"],
                                           reasons=v["reasons"])
         return Response(s.ReviewRoundSerializer(rnd).data)

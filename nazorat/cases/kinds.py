@@ -35,6 +35,8 @@ class CaseType:
     # action → (allowed source statuses, target status)
     transitions: dict[str, tuple[tuple[str, ...], str]]
     default_deadline_rule: str | None = None
+    # How long a reviewer has for one round.
+    review_rule: str = "3 working_days"
     review_chain: tuple[ReviewStep, ...] = ()
     # Status set by the kernel when a result is submitted / returned / accepted at the last step.
     on_submitted: str | None = None
@@ -57,12 +59,18 @@ class Registry:
     def register(self, case_type: CaseType) -> CaseType:
         if case_type.kind in self._types and self._types[case_type.kind] is not case_type:
             raise ValueError(f"case kind {case_type.kind!r} registered twice")
+        for other in self._types.values():
+            if other.kind != case_type.kind and other.number_prefix == case_type.number_prefix:
+                raise ValueError(f"number prefix {case_type.number_prefix!r} already used by {other.kind!r}")
         if case_type.initial_status not in case_type.statuses:
             raise ValueError(f"{case_type.kind}: initial status not among statuses")
         for action, (sources, target) in case_type.transitions.items():
             unknown = {*sources, target} - set(case_type.statuses)
             if unknown:
                 raise ValueError(f"{case_type.kind}.{action}: unknown statuses {unknown}")
+        for hook in (case_type.on_submitted, case_type.on_returned, case_type.on_accepted):
+            if hook is not None and hook not in case_type.statuses:
+                raise ValueError(f"{case_type.kind}: unknown status {hook!r} in a review hook")
         self._types[case_type.kind] = case_type
         return case_type
 
@@ -97,11 +105,10 @@ LETTER = registry.register(
         },
         initial_status="open",
         closed_statuses=frozenset({"closed", "cancelled"}),
+        # Submitting, returning and accepting results are driven by the review rounds (on_* below), never
+        # set by hand; the table holds only what a person decides directly.
         transitions={
             "start": (("open",), "in_progress"),
-            "submit": (("open", "in_progress", "returned"), "under_review"),
-            "return": (("under_review",), "returned"),
-            "close": (("under_review",), "closed"),
             "cancel": (("open", "in_progress", "returned"), "cancelled"),
         },
         default_deadline_rule="10 working_days",

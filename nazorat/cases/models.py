@@ -245,6 +245,7 @@ class ExtensionRequest(FSMModelMixin, models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(requested_due_at__gt=models.F("old_due_at")),
                                    name="extension_later_than_before"),
+            models.UniqueConstraint(fields=["assignment"], condition=Q(state="pending"), name="extension_one_pending"),
         ]
 
     @transition(field=state, source=ExtensionState.PENDING, target=ExtensionState.GRANTED)
@@ -264,6 +265,7 @@ class Verdict(models.TextChoices):
     PENDING = "pending", _("Awaiting review")
     ACCEPTED = "accepted", _("Accepted")
     RETURNED = "returned", _("Returned")
+    WITHDRAWN = "withdrawn", _("Withdrawn (case closed)")
 
 
 class ReviewRound(FSMModelMixin, models.Model):
@@ -278,10 +280,12 @@ class ReviewRound(FSMModelMixin, models.Model):
     step_code = models.CharField(_("reviewer"), max_length=32, blank=True)
     reviewer_org = models.ForeignKey("orgs.Organisation", verbose_name=_("reviewing body"), null=True, blank=True,
                                      on_delete=models.PROTECT, related_name="+")
+    reviewer_role = models.CharField(_("reviewer role"), max_length=16, default="control_group")
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("submitted by"),
                                      on_delete=models.PROTECT, related_name="+")
     submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
     submission = models.TextField(_("result"))
+    review_due_at = models.DateTimeField(_("review due"), null=True, blank=True)
     verdict = FSMField(_("verdict"), max_length=16, choices=Verdict.choices, default=Verdict.PENDING, protected=True)
     reasons = models.TextField(_("reasons"), blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("reviewed by"), null=True, blank=True,
@@ -302,6 +306,10 @@ class ReviewRound(FSMModelMixin, models.Model):
 
     @transition(field=verdict, source=Verdict.PENDING, target=Verdict.RETURNED)
     def send_back(self):
+        pass
+
+    @transition(field=verdict, source=Verdict.PENDING, target=Verdict.WITHDRAWN)
+    def withdraw(self):
         pass
 
 

@@ -34,20 +34,12 @@ def has_any_role_in(user, roles: set[str], organisation) -> bool:
 
 @rules.predicate
 def can_view_case(user, case) -> bool:
+    """The same answer as the list: a case is visible exactly when ``cases_visible_to`` contains it."""
     if case is None or not getattr(user, "is_authenticated", False):
         return False
-    if user.is_superuser or (case.applicant_id and case.applicant_id == user.pk):
-        return True
-    scope = _scope(user)
-    if not scope.is_staff_member:
-        return False
-    if scope.covers_organisation(case.owner):
-        return True
-    if any(scope.covers_organisation(a.organisation) for a in case.assignments.select_related("organisation")):
-        return True
-    if case.territory_id and scope.wide_territories:
-        return scope.sees_whole_country or any(case.territory_id.startswith(c) for c in scope.wide_territories if c)
-    return bool(scope.sees_whole_country)
+    from .selectors import cases_visible_to
+
+    return cases_visible_to(user).filter(pk=case.pk).exists()
 
 
 @rules.predicate
@@ -64,9 +56,13 @@ def can_pass_on(user, assignment) -> bool:
 
 @rules.predicate
 def can_execute(user, assignment) -> bool:
+    """The named responsible person while they still work in the body, or the body's executors and
+    assigners."""
     if assignment is None or not getattr(user, "is_authenticated", False):
         return False
-    if assignment.person_id and assignment.person_id == user.pk:
+    scope = _scope(user)
+    works_there = any(m.organisation_id == assignment.organisation_id for m in scope.memberships)
+    if assignment.person_id and assignment.person_id == user.pk and works_there:
         return True
     return has_any_role_in(user, EXECUTOR_ROLES | ASSIGNER_ROLES, assignment.organisation)
 
@@ -82,13 +78,12 @@ def can_decide_extension(user, request) -> bool:
 
 @rules.predicate
 def can_review(user, review_round) -> bool:
-    from .kinds import registry
-
-    case_type = registry.get(review_round.case.kind)
-    role = Role.CONTROL_GROUP
-    if case_type and case_type.review_chain and review_round.step <= len(case_type.review_chain):
-        role = case_type.review_chain[review_round.step - 1].role
-    roles = {role, Role.REVIEWER} if role in (Role.CONTROL_GROUP, Role.REVIEWER) else {role}
+    """The role the round was addressed to (kept on the round), in the reviewing body. The working group
+    (reviewer role) may stand in for the control group and back."""
+    role = review_round.reviewer_role or Role.CONTROL_GROUP
+    roles = {role}
+    if role in (Role.CONTROL_GROUP, Role.REVIEWER):
+        roles |= {Role.CONTROL_GROUP, Role.REVIEWER}
     return has_any_role_in(user, roles, review_round.reviewer_org)
 
 

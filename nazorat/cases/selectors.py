@@ -7,27 +7,46 @@ from django.utils import timezone
 
 from nazorat.orgs.selectors import StaffScope
 
-from .models import Assignment, Case, WorkItem
+from .models import Assignment, Case, ReviewRound, WorkItem
 
 
-def cases_visible_to(user) -> QuerySet[Case]:
-    """Staff: cases owned by or assigned to bodies in their organisations' subtrees, plus — for
-    controllers, observers and operators — every case in the territories they oversee. Citizens: their
-    own cases. Anonymous: nothing."""
+def staff_cases_visible_to(user) -> QuerySet[Case]:
+    """What a staff member sees as staff (with internals): cases owned by, assigned to, or waiting for
+    review by bodies in their organisations' subtrees, and — for controllers, observers and operators —
+    every case in the territories they oversee (all of them for republican bodies)."""
     base = Case.objects.select_related("owner", "territory")
     if not getattr(user, "is_authenticated", False):
         return base.none()
     if user.is_superuser:
         return base
     scope = StaffScope.for_user(user)
-    q = Q(applicant=user)
-    if scope.is_staff_member:
-        q |= scope.org_q("owner")
-        assigned = Assignment.objects.filter(scope.org_q("organisation"), case=OuterRef("pk"))
-        q |= Q(Exists(assigned))
-        if scope.wide_territories:
-            q |= scope.territory_q("territory__code")
+    if not scope.is_staff_member:
+        return base.none()
+    if scope.sees_whole_country:
+        return base
+    q = scope.org_q("owner")
+    q |= Q(Exists(Assignment.objects.filter(scope.org_q("organisation"), case=OuterRef("pk"))))
+    q |= Q(Exists(ReviewRound.objects.filter(scope.org_q("reviewer_org"), case=OuterRef("pk"))))
+    q |= Q(Exists(WorkItem.objects.filter(scope.org_q("organisation"), case=OuterRef("pk"))))
+    if scope.wide_territories:
+        q |= scope.territory_q("territory__code")
     return base.filter(q)
+
+
+def cases_visible_to(user) -> QuerySet[Case]:
+    """Staff: as ``staff_cases_visible_to``. Citizens and companies: their own cases. Anonymous: none."""
+    base = Case.objects.select_related("owner", "territory")
+    if not getattr(user, "is_authenticated", False):
+        return base.none()
+    staff = staff_cases_visible_to(user)
+    if user.is_superuser or (StaffScope.for_user(user).sees_whole_country and StaffScope.for_user(user).is_staff_member):
+        return staff
+    return base.filter(Q(pk__in=staff.values("pk")) | Q(applicant=user))
+
+
+def sees_internals(user, case: Case) -> bool:
+    """True for staff whose scope covers the case; an applicant sees only the public record."""
+    return staff_cases_visible_to(user).filter(pk=case.pk).exists()
 
 
 def case_for(user, pk) -> Case | None:
@@ -72,11 +91,10 @@ def public_timeline(case: Case):
 
 
 def timeline(user, case: Case):
-    """The full timeline for staff who may see the case; the public one for its applicant."""
+    """The full timeline for staff whose scope covers the case; the public one for everybody else."""
     from nazorat.core.models import Event
 
     qs = Event.objects.filter(case_id=case.pk).select_related("actor", "actor_organisation")
-    scope = StaffScope.for_user(user) if getattr(user, "is_authenticated", False) else None
-    if scope is None or not (scope.is_staff_member or user.is_superuser):
+    if not sees_internals(user, case):
         qs = qs.filter(is_public=True)
     return qs.order_by("occurred_at", "id")

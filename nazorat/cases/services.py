@@ -12,6 +12,7 @@ from typing import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import TransitionNotAllowed
@@ -34,6 +35,23 @@ from .models import (
     Verdict,
     WorkItem,
 )
+
+
+class CaseStateError(TransitionNotAllowed):
+    """A step not allowed in the current state; the message says why, in the user's language (HTTP 409)."""
+
+
+def _lock_open_case(case: Case) -> Case:
+    """Lock the case row for the rest of the transaction (serialising every change to one case on
+    PostgreSQL too) and refuse any work on a closed case."""
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if locked.closed_at is not None:
+        raise CaseStateError(_("The case is closed; nothing more can be done on it."))
+    return locked
+
+
+def _actor(actor):
+    return actor if getattr(actor, "pk", None) else None
 
 
 # --- numbers -----------------------------------------------------------------------------------
@@ -65,7 +83,11 @@ def compute_due(rule: str, start: datetime, organisation: Organisation | None = 
     from nazorat.workcalendar.calendar import calendar_for
     from nazorat.workcalendar.deadlines import DeadlineRule
 
-    return DeadlineRule.parse(rule).due(start, calendar_for(organisation))
+    try:
+        parsed = DeadlineRule.parse(rule)
+    except ValueError as exc:
+        raise ValidationError({"deadline_rule": str(exc)}) from None
+    return parsed.due(start, calendar_for(organisation))
 
 
 # --- cases -------------------------------------------------------------------------------------
@@ -101,8 +123,10 @@ def case_open(
     opened_at = opened_at or timezone.now()
     register = register or owner
     rule = deadline_rule if deadline_rule is not None else case_type.default_deadline_rule
+    computed_from = ""
     if due_at is None and rule:
         due_at = compute_due(rule, opened_at, owner)
+        computed_from = rule
     if due_at is not None and due_at <= opened_at:
         raise ValidationError({"due_at": _("The deadline must be later than the opening time.")})
     year = timezone.localtime(opened_at).year
@@ -114,7 +138,7 @@ def case_open(
         sequence=sequence, status=case_type.initial_status, title=title[:500], summary=summary, owner=owner,
         territory=territory, applicant=applicant, created_by=actor if getattr(actor, "pk", None) else None,
         language=language, opened_at=opened_at, due_at=due_at, original_due_at=due_at,
-        deadline_rule=rule if due_at else "", is_public=is_public,
+        deadline_rule=computed_from, is_public=is_public,
         search_text=build_search_text(title, summary),
     )
     events.record(action="case.opened", actor=actor, case=case, organisation=owner, is_public=True,
@@ -133,16 +157,19 @@ class _OwnerProxy:
 @transaction.atomic
 def case_transition(*, case: Case, action: str, actor, payload: dict | None = None, check_permission: bool = True,
                     is_public: bool = True) -> Case:
-    """Apply a transition from the case type's table; raises TransitionNotAllowed (HTTP 409)."""
+    """Apply a transition from the case type's table; refuses (HTTP 409) a transition not allowed from
+    the current state. Permission is checked first, so the state is never revealed to someone who may
+    not act."""
     case = Case.objects.select_for_update().get(pk=case.pk)
     case_type = registry[case.kind]
-    if action not in case_type.transitions:
-        raise TransitionNotAllowed(f"{case.kind} has no action {action}")
-    sources, target = case_type.transitions[action]
-    if case.status not in sources:
-        raise TransitionNotAllowed(f"{action} not allowed from {case.status}")
     if check_permission and actor is not None and not permissions.can_transition(actor, case):
         raise PermissionDenied(_("You may not change this case."))
+    if action not in case_type.transitions:
+        raise CaseStateError(_("This action does not exist for this kind of case."))
+    sources, target = case_type.transitions[action]
+    if case.status not in sources:
+        raise CaseStateError(_("This action is not allowed while the case is “%(status)s”.") % {
+            "status": case_type.status_label(case.status)})
     return _set_status(case=case, target=target, actor=actor, action=action, payload=payload, is_public=is_public)
 
 
@@ -150,20 +177,42 @@ def _set_status(*, case: Case, target: str, actor, action: str, payload: dict | 
                 is_public: bool = True) -> Case:
     case_type = registry[case.kind]
     before = case.status
+    closing = target in case_type.closed_statuses
+    if case.closed_at is not None and not closing:
+        raise CaseStateError(_("The case is closed; nothing more can be done on it."))
     case.status = target
     fields = ["status"]
-    if target in case_type.closed_statuses and case.closed_at is None:
+    if closing and case.closed_at is None:
         case.closed_at = timezone.now()
-        fields.append("closed_at")
-        WorkItem.objects.open().filter(case=case).update(closed_at=case.closed_at,
-                                                         closed_by=actor if getattr(actor, "pk", None) else None)
-    elif target not in case_type.closed_statuses and case.closed_at is not None:
-        case.closed_at = None
         fields.append("closed_at")
     case.save(update_fields=fields)
     events.record(action=f"case.{action}", actor=actor, case=case, organisation=case.owner, is_public=is_public,
                   payload={"from": before, "to": target, **(payload or {})})
+    if closing:
+        _wind_down(case=case, actor=actor)
     return case
+
+
+def _wind_down(*, case: Case, actor) -> None:
+    """A closed case leaves nothing open behind it: unfinished assignments are cancelled, pending
+    extension requests withdrawn, pending review rounds withdrawn, work items closed — each recorded."""
+    now = timezone.now()
+    for a in Assignment.objects.open().filter(case=case).select_for_update():
+        a.cancel()
+        a.completed_at = now
+        a.save(update_fields=["state", "completed_at"])
+        events.record(action="assignment.cancelled", actor=actor, obj=a, case=case,
+                      payload={"organisation": a.organisation.code, "reason": "case_closed"})
+    for req in ExtensionRequest.objects.filter(case=case, state="pending").select_for_update():
+        req.withdraw()
+        req.decided_at = now
+        req.save(update_fields=["state", "decided_at"])
+        events.record(action="extension.withdrawn", actor=actor, obj=req, case=case, payload={"reason": "case_closed"})
+    for rnd in ReviewRound.objects.filter(case=case, verdict=Verdict.PENDING).select_for_update():
+        rnd.withdraw()
+        rnd.decided_at = now
+        rnd.save(update_fields=["verdict", "decided_at"])
+    WorkItem.objects.open().filter(case=case).update(closed_at=now, closed_by=_actor(actor))
 
 
 # --- work items --------------------------------------------------------------------------------
@@ -215,6 +264,12 @@ class StepSpec:
     role: str = Role.CONTROL_GROUP
 
 
+def _when(dt: datetime) -> str:
+    from django.utils.formats import date_format
+
+    return date_format(timezone.localtime(dt), "SHORT_DATETIME_FORMAT")
+
+
 @transaction.atomic
 def assignment_create(
     *,
@@ -234,22 +289,25 @@ def assignment_create(
     """Give the case (or, with ``parent``, a received assignment) to a body with its own deadline.
 
     A child's deadline never exceeds its parent's, and a top-level deadline never exceeds the case's:
-    the deadline the centre sets is binding down the chain."""
+    the deadline the centre sets is binding down the chain. An assignment is passed on only to bodies
+    under the receiving one."""
     if role not in AssignmentRole.values:
         raise ValidationError({"role": _("Unknown executor role.")})
-    if case.closed_at is not None:
-        raise TransitionNotAllowed("case closed")
     if parent is not None:
         if parent.case_id != case.pk:
             raise ValidationError({"parent": _("The parent assignment belongs to another case.")})
-        if parent.state in (AssignmentState.DONE, AssignmentState.CANCELLED):
-            raise TransitionNotAllowed("parent assignment finished")
         if check_permission and actor is not None and not permissions.can_pass_on(actor, parent):
             raise PermissionDenied(_("You may not pass this assignment on."))
-        if organisation.pk == parent.organisation_id:
-            raise ValidationError({"organisation": _("An assignment cannot be passed on to the same body.")})
     elif check_permission and actor is not None and not permissions.can_assign(actor, case):
         raise PermissionDenied(_("You may not assign this case."))
+    case = _lock_open_case(case)
+    if parent is not None:
+        parent = Assignment.objects.select_related("organisation").get(pk=parent.pk)
+        if parent.state in (AssignmentState.DONE, AssignmentState.CANCELLED, AssignmentState.SUBMITTED):
+            raise CaseStateError(_("This assignment has been reported or finished; it cannot be passed on now."))
+        if organisation.pk == parent.organisation_id or not organisation.is_within(parent.organisation):
+            raise ValidationError({"organisation": _(
+                "An assignment can be passed on only to bodies under %(body)s.") % {"body": parent.organisation}})
     if person is not None and not person.memberships.filter(organisation=organisation, is_active=True).exists():
         raise ValidationError({"person": _("The responsible person must work in the executing body.")})
     now = timezone.now()
@@ -263,15 +321,17 @@ def assignment_create(
             msg = _("The deadline cannot be later than the deadline of the assignment it comes from (%(limit)s).")
         else:
             msg = _("The deadline cannot be later than the case's deadline (%(limit)s).")
-        raise ValidationError({"due_at": msg % {"limit": timezone.localtime(limit).strftime("%d.%m.%Y %H:%M")}})
+        raise ValidationError({"due_at": msg % {"limit": _when(limit)}})
     if due_at is not None and due_at <= now:
         raise ValidationError({"due_at": _("The deadline must be in the future.")})
     if Assignment.objects.open().filter(case=case, parent=parent, organisation=organisation).exists():
         raise ValidationError({"organisation": _("This body already has this assignment.")})
+    if role == AssignmentRole.LEAD and Assignment.objects.open().filter(
+            case=case, parent=parent, role=AssignmentRole.LEAD).exists():
+        raise ValidationError({"role": _("There is already a lead executor; add this body as a co-executor.")})
     assignment = Assignment.objects.create(
         case=case, parent=parent, organisation=organisation, unit=unit, person=person, role=role,
-        instructions=instructions, due_at=due_at, original_due_at=due_at,
-        assigned_by=actor if getattr(actor, "pk", None) else None, assigned_at=now,
+        instructions=instructions, due_at=due_at, original_due_at=due_at, assigned_by=_actor(actor), assigned_at=now,
     )
     for spec in steps:
         step_due = compute_due(spec.rule, now, organisation)
@@ -286,12 +346,50 @@ def assignment_create(
                            "parent": parent.pk if parent else None})
     from nazorat.notifications.services import notify_organisation
 
+    number, title = case.number, case.title
     notify_organisation(
         key=f"assignment:{assignment.pk}:created", organisation=organisation, roles=(Role.EXECUTOR, Role.CONTROL_GROUP),
-        case=case, subject=_("New assignment: %(number)s") % {"number": case.number},
-        body=_("%(title)s\nDue: %(due)s") % {
-            "title": case.title, "due": timezone.localtime(due_at).strftime("%d.%m.%Y %H:%M") if due_at else "—"},
+        case=case, subject=lambda: _("New assignment: %(number)s") % {"number": number},
+        body=lambda: _("%(title)s\nDue: %(due)s") % {"title": title, "due": _when(due_at) if due_at else "—"},
     )
+    return assignment
+
+
+def _close_assignment_items(assignment: Assignment, actor) -> None:
+    WorkItem.objects.open().filter(assignment=assignment).exclude(action="decide_extension").update(
+        closed_at=timezone.now(), closed_by=_actor(actor))
+
+
+@transaction.atomic
+def assignment_cancel(*, assignment: Assignment, actor, reason: str) -> Assignment:
+    """Withdraw an assignment (and what it was passed on to) — by whoever may give it."""
+    assignment = Assignment.objects.select_related("parent", "case").get(pk=assignment.pk)
+    allowed = (permissions.can_pass_on(actor, assignment.parent) if assignment.parent_id
+               else permissions.can_assign(actor, assignment.case))
+    if not allowed:
+        raise PermissionDenied(_("You may not withdraw this assignment."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for withdrawing the assignment.")})
+    _lock_open_case(assignment.case)
+    if assignment.state in (AssignmentState.DONE, AssignmentState.CANCELLED):
+        raise CaseStateError(_("This assignment is already finished."))
+    todo = [assignment]
+    while todo:
+        a = Assignment.objects.select_for_update().get(pk=todo.pop().pk)
+        if a.state in (AssignmentState.DONE, AssignmentState.CANCELLED):
+            continue
+        a.cancel()
+        a.completed_at = timezone.now()
+        a.save(update_fields=["state", "completed_at"])
+        _close_assignment_items(a, actor)
+        for rnd in ReviewRound.objects.filter(assignment=a, verdict=Verdict.PENDING):
+            rnd.withdraw()
+            rnd.decided_at = timezone.now()
+            rnd.save(update_fields=["verdict", "decided_at"])
+        events.record(action="assignment.cancelled", actor=actor, obj=a, case=a.case, is_public=True,
+                      payload={"organisation": a.organisation.code, "reason": reason})
+        todo.extend(a.children.open())
     return assignment
 
 
@@ -299,11 +397,12 @@ def assignment_create(
 def step_complete(*, assignment: Assignment, code: str, actor) -> AssignmentStep:
     if not permissions.can_execute(actor, assignment):
         raise PermissionDenied(_("You may not act for this body."))
+    _lock_open_case(assignment.case)
     step = AssignmentStep.objects.select_for_update().filter(assignment=assignment, code=code).first()
     if step is None:
         raise ValidationError({"step": _("This assignment has no such step.")})
     if step.done_at is not None:
-        raise TransitionNotAllowed("step already done")
+        raise CaseStateError(_("This step is already done."))
     step.done_at = timezone.now()
     step.done_by = actor
     step.save(update_fields=["done_at", "done_by"])
@@ -318,7 +417,10 @@ def step_complete(*, assignment: Assignment, code: str, actor) -> AssignmentStep
 def assignment_accept(*, assignment: Assignment, actor) -> Assignment:
     if not permissions.can_execute(actor, assignment):
         raise PermissionDenied(_("You may not act for this body."))
+    _lock_open_case(assignment.case)
     assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    if assignment.state != AssignmentState.ASSIGNED:
+        raise CaseStateError(_("This assignment has already been accepted."))
     assignment.accept()
     assignment.accepted_at = timezone.now()
     assignment.save(update_fields=["state", "accepted_at"])
@@ -334,15 +436,25 @@ def assignment_set_person(*, assignment: Assignment, actor, person, unit=None) -
         raise PermissionDenied(_("You may not name the executor for this body."))
     if not person.memberships.filter(organisation=assignment.organisation, is_active=True).exists():
         raise ValidationError({"person": _("The responsible person must work in the executing body.")})
+    _lock_open_case(assignment.case)
     assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
     assignment.person = person
     assignment.unit = unit
     assignment.save(update_fields=["person", "unit"])
-    WorkItem.objects.open().filter(key=_execute_key(assignment)).update(person=person, role="")
+    WorkItem.objects.open().filter(assignment=assignment, action__in=["execute", "rework"]).update(
+        person=person, role="")
     events.record(action="assignment.executor_named", actor=actor, obj=assignment, case=assignment.case,
                   organisation=assignment.organisation,
                   payload={"person": person.get_full_name(), "unit": unit.name_uz if unit else None})
     return assignment
+
+
+def release_person(*, user, organisation, actor) -> int:
+    """When someone leaves a body, what waited on them personally goes back to the body's executors."""
+    items = WorkItem.objects.open().filter(person=user, organisation=organisation)
+    count = items.update(person=None, role=Role.EXECUTOR)
+    Assignment.objects.open().filter(person=user, organisation=organisation).update(person=None)
+    return count
 
 
 # --- extensions --------------------------------------------------------------------------------
@@ -355,8 +467,10 @@ def extension_request(*, case: Case, actor, requested_due_at: datetime, reasons:
         assignment = case.assignments.filter(parent__isnull=True, role=AssignmentRole.LEAD).first()
     if assignment is None or not permissions.can_execute(actor, assignment):
         raise PermissionDenied(_("Only the executing body may ask for an extension."))
-    if case.closed_at is not None or assignment.state in (AssignmentState.DONE, AssignmentState.CANCELLED):
-        raise TransitionNotAllowed("finished")
+    case = _lock_open_case(case)
+    assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    if assignment.state in (AssignmentState.DONE, AssignmentState.CANCELLED):
+        raise CaseStateError(_("This assignment is finished."))
     reasons = (reasons or "").strip()
     errors = {}
     if len(reasons) < 10:
@@ -366,6 +480,8 @@ def extension_request(*, case: Case, actor, requested_due_at: datetime, reasons:
         errors["requested_due_at"] = _("This assignment has no deadline to extend.")
     elif requested_due_at <= current:
         errors["requested_due_at"] = _("The requested deadline must be later than the current one.")
+    elif requested_due_at <= timezone.now():
+        errors["requested_due_at"] = _("The requested deadline must be in the future.")
     if ExtensionRequest.objects.filter(assignment=assignment, state="pending").exists():
         errors["requested_due_at"] = _("An extension request is already waiting for a decision.")
     if errors:
@@ -387,14 +503,23 @@ def extension_request(*, case: Case, actor, requested_due_at: datetime, reasons:
 @transaction.atomic
 def extension_decide(*, request: ExtensionRequest, actor, grant: bool, note: str = "",
                      granted_due_at: datetime | None = None) -> ExtensionRequest:
-    request = ExtensionRequest.objects.select_for_update(of=("self",)).select_related("case", "assignment").get(pk=request.pk)
+    request = ExtensionRequest.objects.select_related("case", "assignment", "assignment__parent").get(pk=request.pk)
     if not permissions.can_decide_extension(actor, request):
         raise PermissionDenied(_("Only the controlling body decides extension requests."))
+    if actor.pk == request.requested_by_id:
+        raise PermissionDenied(_("You cannot decide your own extension request."))
+    _lock_open_case(request.case)
+    request = ExtensionRequest.objects.select_for_update(of=("self",)).select_related(
+        "case", "assignment", "assignment__parent").get(pk=request.pk)
+    if request.state != "pending":
+        raise CaseStateError(_("This extension request has already been decided."))
     note = (note or "").strip()
     if grant:
         new_due = granted_due_at or request.requested_due_at
         if new_due <= request.old_due_at:
             raise ValidationError({"granted_due_at": _("The new deadline must be later than the old one.")})
+        if new_due <= timezone.now():
+            raise ValidationError({"granted_due_at": _("The new deadline must be in the future.")})
         assignment = request.assignment
         if assignment is not None and assignment.parent_id and assignment.parent.due_at and \
                 new_due > assignment.parent.due_at:
@@ -421,7 +546,8 @@ def extension_decide(*, request: ExtensionRequest, actor, grant: bool, note: str
 
 
 def _move_deadline(*, request: ExtensionRequest, new_due: datetime) -> None:
-    """Both dates are kept: ``original_due_at`` stays, ``due_at`` moves; open work items follow."""
+    """Both dates are kept: ``original_due_at`` stays, ``due_at`` moves; open work items follow. Only
+    the lead's extension can move the case's own deadline."""
     assignment = request.assignment
     case = request.case
     if assignment is not None:
@@ -429,8 +555,8 @@ def _move_deadline(*, request: ExtensionRequest, new_due: datetime) -> None:
         assignment.save(update_fields=["due_at"])
         WorkItem.objects.open().filter(assignment=assignment, action__in=["execute", "rework"]).update(
             due_at=new_due, reminded_at=None, escalated_at=None)
-    top_level = assignment is None or assignment.parent_id is None
-    if top_level and case.due_at is not None and new_due > case.due_at:
+    lead = assignment is None or (assignment.parent_id is None and assignment.role == AssignmentRole.LEAD)
+    if lead and case.due_at is not None and new_due > case.due_at:
         case.due_at = new_due
         case.save(update_fields=["due_at"])
 
@@ -439,7 +565,7 @@ def _move_deadline(*, request: ExtensionRequest, new_due: datetime) -> None:
 
 def _reviewer_for(case: Case, assignment: Assignment | None, step: int) -> tuple[Organisation, str, str]:
     """Which body reviews at this step, with which role. A nested assignment's result is reviewed by
-    the body that passed it on; a top-level one by the case type's chain."""
+    the control group of the body that passed it on; a top-level one by the case type's chain."""
     if assignment is not None and assignment.parent_id:
         return assignment.parent.organisation, Role.CONTROL_GROUP, "parent"
     chain = registry[case.kind].review_chain
@@ -456,10 +582,23 @@ def _chain_length(case: Case, assignment: Assignment | None) -> int:
     return max(1, len(registry[case.kind].review_chain))
 
 
+def _open_round(*, case: Case, assignment: Assignment, number: int, step: int, submitted_by, submission: str
+                ) -> ReviewRound:
+    reviewer_org, role, code = _reviewer_for(case, assignment, step)
+    review_due = compute_due(registry[case.kind].review_rule, timezone.now(), reviewer_org)
+    rnd = ReviewRound.objects.create(case=case, assignment=assignment, number=number, step=step, step_code=code,
+                                     reviewer_org=reviewer_org, reviewer_role=role, submitted_by=submitted_by,
+                                     submission=submission, review_due_at=review_due)
+    workitem_open(key=f"review:{rnd.pk}", case=case, action="review", due_at=review_due,
+                  organisation=reviewer_org, role=role, assignment=assignment)
+    return rnd
+
+
 @transaction.atomic
 def result_submit(*, case: Case, actor, text: str, assignment: Assignment | None = None,
                   attachments: Iterable[Attachment] = ()) -> ReviewRound:
-    """The executor submits a result (answer, report); it goes to the first reviewer of the chain."""
+    """The executor submits a result (answer, report); it goes to the first reviewer of the chain. A
+    body reports only after everything it passed on, and — for the lead — every co-executor, is done."""
     if assignment is None:
         assignment = case.assignments.filter(parent__isnull=True, role=AssignmentRole.LEAD).first()
     if assignment is None:
@@ -469,29 +608,35 @@ def result_submit(*, case: Case, actor, text: str, assignment: Assignment | None
     text = (text or "").strip()
     if not text:
         raise ValidationError({"text": _("Describe the result.")})
+    case = _lock_open_case(case)
     assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
-    open_children = assignment.children.open()
-    if open_children.exists():
+    if assignment.state not in (AssignmentState.ASSIGNED, AssignmentState.IN_PROGRESS):
+        raise CaseStateError(_("The result has already been submitted or the assignment is finished."))
+    waiting = list(assignment.children.open().select_related("organisation"))
+    if assignment.role == AssignmentRole.LEAD:
+        waiting += list(Assignment.objects.open().filter(case=case, parent=assignment.parent,
+                                                         role=AssignmentRole.CO_EXECUTOR).select_related("organisation"))
+    if waiting:
         raise ValidationError({"assignment": _(
-            "Bodies this assignment was passed on to have not reported yet: %(names)s.") % {
-            "names": ", ".join(a.organisation.name for a in open_children.select_related("organisation"))}})
-    assignment.submit()  # raises TransitionNotAllowed when already submitted or finished
+            "These bodies have not finished their part yet: %(names)s.") % {
+            "names": ", ".join(a.organisation.name for a in waiting)}})
+    assignment.submit()
     assignment.submitted_at = timezone.now()
     assignment.save(update_fields=["state", "submitted_at"])
     number = (ReviewRound.objects.filter(case=case, assignment=assignment).order_by("-number")
               .values_list("number", flat=True).first() or 0) + 1
-    reviewer_org, role, code = _reviewer_for(case, assignment, 1)
-    rnd = ReviewRound.objects.create(case=case, assignment=assignment, number=number, step=1, step_code=code,
-                                     reviewer_org=reviewer_org, submitted_by=actor, submission=text)
-    for att in attachments:
-        Attachment.objects.filter(pk=att.pk).update(review_round=rnd, case=case)
-    workitem_close(key=_execute_key(assignment), actor=actor)
-    WorkItem.objects.open().filter(assignment=assignment, action="rework").update(closed_at=timezone.now(),
-                                                                                  closed_by=actor)
-    workitem_open(key=f"review:{rnd.pk}", case=case, action="review", due_at=assignment.due_at,
-                  organisation=reviewer_org, role=role, assignment=assignment)
+    rnd = _open_round(case=case, assignment=assignment, number=number, step=1, submitted_by=actor, submission=text)
+    att_ids = [a.pk for a in attachments]
+    if att_ids:
+        own = Attachment.objects.filter(pk__in=att_ids, review_round__isnull=True, uploaded_by=actor).filter(
+            Q(case__isnull=True) | Q(case=case))
+        if own.count() != len(set(att_ids)):
+            raise ValidationError({"attachments": _("Attach only files you uploaded for this case.")})
+        own.update(review_round=rnd, case=case)
+    WorkItem.objects.open().filter(assignment=assignment, action__in=["execute", "rework"]).update(
+        closed_at=timezone.now(), closed_by=_actor(actor))
     events.record(action="result.submitted", actor=actor, obj=rnd, case=case, organisation=assignment.organisation,
-                  is_public=True, payload={"round": number, "reviewer": reviewer_org.code})
+                  is_public=True, payload={"round": number, "reviewer": rnd.reviewer_org.code})
     case_type = registry[case.kind]
     if assignment.parent_id is None and assignment.role == AssignmentRole.LEAD and case_type.on_submitted \
             and case.status != case_type.on_submitted:
@@ -502,13 +647,19 @@ def result_submit(*, case: Case, actor, text: str, assignment: Assignment | None
 @transaction.atomic
 def review_decide(*, review_round: ReviewRound, actor, accept: bool, reasons: str = "") -> ReviewRound:
     """Accept (the next reviewer of the chain gets it, or the last one closes it) or return it to the
-    executor with written reasons. Every round is kept and counted."""
-    rnd = ReviewRound.objects.select_for_update(of=("self",)).select_related("case", "assignment").get(pk=review_round.pk)
+    executor with written reasons. Every round is kept and counted. Nobody reviews their own result."""
+    rnd = ReviewRound.objects.select_related("case", "assignment").get(pk=review_round.pk)
     if not permissions.can_review(actor, rnd):
         raise PermissionDenied(_("You are not the reviewer of this result."))
+    if actor.pk == rnd.submitted_by_id:
+        raise PermissionDenied(_("You cannot review a result you submitted yourself."))
     reasons = (reasons or "").strip()
     if not accept and not reasons:
         raise ValidationError({"reasons": _("Write the reasons for returning the result.")})
+    case = _lock_open_case(rnd.case)
+    rnd = ReviewRound.objects.select_for_update(of=("self",)).select_related("case", "assignment").get(pk=rnd.pk)
+    if rnd.verdict != Verdict.PENDING:
+        raise CaseStateError(_("This result has already been reviewed."))
     if accept:
         rnd.accept()
     else:
@@ -518,10 +669,9 @@ def review_decide(*, review_round: ReviewRound, actor, accept: bool, reasons: st
     rnd.decided_at = timezone.now()
     rnd.save(update_fields=["verdict", "reasons", "decided_by", "decided_at"])
     workitem_close(key=f"review:{rnd.pk}", actor=actor)
-    case = rnd.case
-    assignment = rnd.assignment
+    assignment = Assignment.objects.select_for_update().get(pk=rnd.assignment_id)
     case_type = registry[case.kind]
-    top_level = assignment is None or (assignment.parent_id is None and assignment.role == AssignmentRole.LEAD)
+    top_level = assignment.parent_id is None and assignment.role == AssignmentRole.LEAD
     events.record(action="review.accepted" if accept else "review.returned", actor=actor, obj=rnd, case=case,
                   organisation=rnd.reviewer_org, is_public=True,
                   payload={"round": rnd.number, "step": rnd.step, "reasons": reasons})
@@ -536,16 +686,13 @@ def review_decide(*, review_round: ReviewRound, actor, accept: bool, reasons: st
                         payload={"reasons": reasons})
         return rnd
     if rnd.step < _chain_length(case, assignment):
-        reviewer_org, role, code = _reviewer_for(case, assignment, rnd.step + 1)
-        nxt = ReviewRound.objects.create(case=case, assignment=assignment, number=rnd.number, step=rnd.step + 1,
-                                         step_code=code, reviewer_org=reviewer_org, submitted_by=rnd.submitted_by,
-                                         submission=rnd.submission)
-        workitem_open(key=f"review:{nxt.pk}", case=case, action="review", due_at=assignment.due_at,
-                      organisation=reviewer_org, role=role, assignment=assignment)
+        _open_round(case=case, assignment=assignment, number=rnd.number, step=rnd.step + 1,
+                    submitted_by=rnd.submitted_by, submission=rnd.submission)
         return rnd
     assignment.complete()
     assignment.completed_at = timezone.now()
     assignment.save(update_fields=["state", "completed_at"])
+    _close_assignment_items(assignment, actor)
     events.record(action="assignment.completed", actor=actor, obj=assignment, case=case,
                   organisation=rnd.reviewer_org, is_public=True,
                   payload={"organisation": assignment.organisation.code, "rounds": rnd.number})
@@ -559,12 +706,15 @@ def review_decide(*, review_round: ReviewRound, actor, accept: bool, reasons: st
 @transaction.atomic
 def attachment_add(*, actor, upload, case: Case | None = None, purpose: str = "",
                    allowed_types: Iterable[str] | None = None) -> Attachment:
-    """Validate a file by its content (not its name), size and type; store it with its SHA-256."""
+    """Validate a file by its content (not its name), size and type; store it with its SHA-256. Staff
+    attach only to cases they may see; citizens' uploads are attached by the module's own service."""
     from nazorat.core.files import inspect_upload
 
+    if case is not None and actor is not None and not permissions.can_view_case(actor, case):
+        raise PermissionDenied(_("You may not attach files to this case."))
     info = inspect_upload(upload, allowed_types=allowed_types)
     att = Attachment(case=case, purpose=purpose, original_name=info.name, content_type=info.content_type,
-                     size=info.size, sha256=info.sha256, uploaded_by=actor if getattr(actor, "pk", None) else None)
+                     size=info.size, sha256=info.sha256, uploaded_by=_actor(actor))
     upload.seek(0)
     att.file.save(info.sha256, upload, save=False)
     att.save()

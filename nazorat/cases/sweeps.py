@@ -12,7 +12,9 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone, translation
+import logging
+
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from nazorat.core import events
@@ -22,82 +24,104 @@ from nazorat.orgs.models import Membership
 from .models import WorkItem
 
 BATCH = 200
+log = logging.getLogger("nazorat.sweeps")
 
 
 @dataclass
 class SweepResult:
     reminders: int = 0
     escalations: int = 0
+    failures: int = 0
 
 
-def _addressees(item: WorkItem):
-    if item.person_id:
-        return [item.person]
-    qs = Membership.objects.active().filter(organisation_id=item.organisation_id).select_related("user")
-    if item.role:
-        qs = qs.filter(roles__role=item.role)
-    return list({m.user for m in qs})
+class _People:
+    """Memberships of the organisations in one batch, loaded once (no query per work item)."""
 
+    def __init__(self, items: list[WorkItem]):
+        org_ids = {i.organisation_id for i in items if i.organisation_id}
+        org_ids |= {i.assignment.organisation_id for i in items if i.assignment_id}
+        self.by_org: dict[int, list[Membership]] = {}
+        for m in (Membership.objects.active().filter(organisation_id__in=org_ids)
+                  .select_related("user").prefetch_related("roles")):
+            self.by_org.setdefault(m.organisation_id, []).append(m)
 
-def _heads(item: WorkItem):
-    org_id = item.organisation_id or (item.assignment.organisation_id if item.assignment_id else None)
-    if org_id is None:
-        return []
-    return [m.user for m in Membership.objects.active().filter(organisation_id=org_id, position="head")
-            .select_related("user")]
+    def addressees(self, item: WorkItem):
+        if item.person_id:
+            return [item.person]
+        members = self.by_org.get(item.organisation_id, [])
+        if item.role:
+            members = [m for m in members if item.role in m.role_codes]
+        return list({m.user_id: m.user for m in members}.values())
+
+    def heads(self, item: WorkItem):
+        org_id = item.organisation_id or (item.assignment.organisation_id if item.assignment_id else None)
+        return [m.user for m in self.by_org.get(org_id, []) if m.position == "head"]
 
 
 def _when(dt) -> str:
-    return timezone.localtime(dt).strftime("%d.%m.%Y %H:%M")
+    from django.utils.formats import date_format
+
+    return date_format(timezone.localtime(dt), "SHORT_DATETIME_FORMAT")
+
+
+def _remind(item: WorkItem, people: _People, now) -> int:
+    sent = 0
+    number, title, due = item.case.number, item.case.title, item.due_at
+    for user in people.addressees(item):
+        sent += notify_user(
+            key=f"reminder:{item.pk}:{due.isoformat()}", user=user, case=item.case,
+            subject=lambda: _("Deadline approaching: %(number)s") % {"number": number},
+            body=lambda: _("%(title)s — due %(due)s.") % {"title": title, "due": _when(due)},
+        )
+    item.reminded_at = now
+    item.save(update_fields=["reminded_at"])
+    return sent
+
+
+def _escalate(item: WorkItem, people: _People, now) -> int:
+    sent = 0
+    number, title, due = item.case.number, item.case.title, item.due_at
+    recipients = {u.pk: u for u in people.addressees(item) + people.heads(item)}
+    for user in recipients.values():
+        sent += notify_user(
+            key=f"overdue:{item.pk}:{due.isoformat()}", user=user, case=item.case,
+            subject=lambda: _("Overdue: %(number)s") % {"number": number},
+            body=lambda: _("%(title)s — the deadline %(due)s has passed.") % {"title": title, "due": _when(due)},
+        )
+    item.escalated_at = now
+    item.save(update_fields=["escalated_at"])
+    events.record(action="workitem.overdue", actor=None, obj=item, case=item.case, at=now,
+                  payload={"action": item.action, "due_at": due.isoformat(), "organisation": item.organisation_id})
+    return sent
+
+
+def _run(queryset, handle, now) -> tuple[int, int]:
+    """Claim batches with SKIP LOCKED; one failing item is logged and skipped (its own savepoint), never
+    stalling the rest. Returns (messages, failures)."""
+    sent = failures = 0
+    seen: set[int] = set()
+    while True:
+        with transaction.atomic():
+            batch = list(queryset.exclude(pk__in=seen).select_for_update(skip_locked=True, of=("self",))
+                         .select_related("case", "person", "assignment").order_by("due_at")[:BATCH])
+            people = _People(batch)
+            for item in batch:
+                seen.add(item.pk)
+                try:
+                    with transaction.atomic():
+                        sent += handle(item, people, now)
+                except Exception:  # noqa: BLE001 - logged; the item is retried on the next sweep
+                    failures += 1
+                    log.exception("sweep failed on work item %s", item.pk)
+        if len(batch) < BATCH:
+            return sent, failures
 
 
 def sweep_deadlines(now=None) -> SweepResult:
     now = now or timezone.now()
-    result = SweepResult()
     window = timedelta(hours=settings.NAZORAT_REMINDER_BEFORE_HOURS)
-    while True:
-        with transaction.atomic():
-            batch = list(
-                WorkItem.objects.open()
-                .filter(due_at__isnull=False, reminded_at__isnull=True, due_at__gt=now, due_at__lte=now + window)
-                .select_for_update(skip_locked=True, of=("self",)).select_related("case", "person")
-                .order_by("due_at")[:BATCH]
-            )
-            for item in batch:
-                for user in _addressees(item):
-                    with translation.override(user.preferred_language or "uz"):
-                        result.reminders += notify_user(
-                            key=f"reminder:{item.pk}:{item.due_at.isoformat()}", user=user, case=item.case,
-                            subject=lambda: _("Deadline approaching: %(number)s") % {"number": item.case.number},
-                            body=lambda: _("%(title)s — due %(due)s.") % {"title": item.case.title,
-                                                                         "due": _when(item.due_at)},
-                        )
-                item.reminded_at = now
-                item.save(update_fields=["reminded_at"])
-        if len(batch) < BATCH:
-            break
-    while True:
-        with transaction.atomic():
-            batch = list(
-                WorkItem.objects.open()
-                .filter(due_at__isnull=False, escalated_at__isnull=True, due_at__lte=now)
-                .select_for_update(skip_locked=True, of=("self",)).select_related("case", "person", "assignment")
-                .order_by("due_at")[:BATCH]
-            )
-            for item in batch:
-                recipients = {u.pk: u for u in _addressees(item) + _heads(item)}
-                for user in recipients.values():
-                    result.escalations += notify_user(
-                        key=f"overdue:{item.pk}:{item.due_at.isoformat()}", user=user, case=item.case,
-                        subject=lambda: _("Overdue: %(number)s") % {"number": item.case.number},
-                        body=lambda: _("%(title)s — the deadline %(due)s has passed.") % {
-                            "title": item.case.title, "due": _when(item.due_at)},
-                    )
-                item.escalated_at = now
-                item.save(update_fields=["escalated_at"])
-                events.record(action="workitem.overdue", actor=None, obj=item, case=item.case, at=now,
-                              payload={"action": item.action, "due_at": item.due_at.isoformat(),
-                                       "organisation": item.organisation_id})
-        if len(batch) < BATCH:
-            break
-    return result
+    open_items = WorkItem.objects.open().filter(due_at__isnull=False)
+    reminders, f1 = _run(open_items.filter(reminded_at__isnull=True, due_at__gt=now, due_at__lte=now + window),
+                         _remind, now)
+    escalations, f2 = _run(open_items.filter(escalated_at__isnull=True, due_at__lte=now), _escalate, now)
+    return SweepResult(reminders=reminders, escalations=escalations, failures=f1 + f2)

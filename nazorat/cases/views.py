@@ -50,6 +50,7 @@ def case_detail(request, pk: int):
                    .prefetch_related("steps").order_by("assigned_at", "id"))
     return render(request, "cases/detail.html", {
         "case": case,
+        "internal": selectors.sees_internals(request.user, case),
         "assignments": assignments,
         "rounds": case.review_rounds.select_related("reviewer_org", "submitted_by", "decided_by").order_by("number", "step"),
         "extensions": case.extension_requests.select_related("requested_by", "decided_by"),

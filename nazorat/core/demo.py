@@ -148,6 +148,11 @@ def _district_name(t: Territory) -> tuple[str, str, str]:
 @transaction.atomic
 def seed(stdout=None) -> dict:
     created: list[str] = []
+    if not Territory.objects.filter(code=REGION).exists():
+        # The territory tree ships with the migrations; load it again if the table was emptied.
+        from nazorat.territories.loading import load_territories
+
+        load_territories(model=Territory)
     for b in REPUBLICAN:
         _create_body(b, created)
     region = _territory(REGION)

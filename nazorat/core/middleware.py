@@ -24,7 +24,8 @@ def client_ip(request) -> str | None:
     from django.conf import settings
 
     if forwarded and getattr(settings, "NAZORAT_TRUST_X_FORWARDED_FOR", False):
-        return forwarded.split(",")[0].strip() or None
+        # The right-most entry is the one our own proxy appended; the ones before it come from the client.
+        return forwarded.split(",")[-1].strip() or None
     return request.META.get("REMOTE_ADDR") or None
 
 

@@ -39,7 +39,7 @@ def notify(*, key: str, channel: str, subject: str, body: str, recipient=None, a
     except IntegrityError:  # a concurrent worker wrote the same key first
         return None
     if created and channel != Channel.INAPP:
-        transaction.on_commit(lambda: _enqueue(obj.pk))
+        transaction.on_commit(lambda: _enqueue(obj.pk), robust=True)
     return obj if created else None
 
 

@@ -192,9 +192,12 @@ def membership_set_roles(*, actor, membership: Membership, roles: Iterable[str])
 def membership_end(*, actor, membership: Membership, ended_on=None) -> Membership:
     from django.utils import timezone
 
+    from nazorat.cases.services import release_person
+
     membership.is_active = False
     membership.ended_on = ended_on or timezone.localdate()
     membership.save(update_fields=["is_active", "ended_on"])
+    released = release_person(user=membership.user, organisation=membership.organisation, actor=actor)
     events.record(action="membership.ended", actor=actor, obj=membership, organisation=membership.organisation,
-                  payload={"ended_on": membership.ended_on.isoformat()})
+                  payload={"ended_on": membership.ended_on.isoformat(), "work_items_released": released})
     return membership

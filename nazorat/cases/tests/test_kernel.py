@@ -62,7 +62,8 @@ def test_child_deadline_never_exceeds_parent(world, soon):
                                        parent=lead, due_at=soon - timedelta(days=2))
     assert child.due_at < lead.due_at
     # without a deadline, the child inherits the parent's
-    child_b = services.assignment_create(case=case, actor=world.controller, organisation=world.district_b, parent=lead)
+    child_b = services.assignment_create(case=case, actor=world.controller, organisation=world.district_b, parent=lead,
+                                         role="co_executor")
     assert child_b.due_at == lead.due_at
 
 

@@ -11,7 +11,7 @@ from nazorat import testing
 from nazorat.cases import services
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_openings_get_unique_gap_free_numbers():
     if connection.vendor == "sqlite" and connection.settings_dict["NAME"].startswith("file:memorydb"):
         pytest.skip("in-memory SQLite shares one connection; CI proves this on PostgreSQL")
