@@ -31,7 +31,8 @@ $(VENV)/.installed: pyproject.toml | check-python
 venv install: $(VENV)/.installed
 
 messages: install
-	$(PY) manage.py compilemessages --ignore=.venv -v 0
+	@command -v msgfmt >/dev/null || { echo "msgfmt not found: install GNU gettext (apt-get install gettext)" >&2; exit 1; }
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=var -v 0
 
 migrate: install messages
 	$(PY) manage.py migrate --noinput -v 0
