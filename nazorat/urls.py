@@ -13,3 +13,6 @@ urlpatterns = [
 
 if settings.OIDC_ENABLED:
     urlpatterns.insert(0, path("oidc/", include("mozilla_django_oidc.urls")))
+
+handler404 = "nazorat.api.errors.json_or_html_404"
+handler500 = "nazorat.api.errors.json_or_html_500"

@@ -27,3 +27,22 @@ def exception_handler(exc, context):
     if isinstance(exc, PermissionDenied) and not exc.args:
         exc = PermissionDenied(_("You do not have permission to perform this action."))
     return drf_exception_handler(exc, context)
+
+
+def json_or_html_404(request, exception=None):
+    """API clients get JSON for an unknown address too; people get the page."""
+    from django.http import JsonResponse
+    from django.views.defaults import page_not_found
+
+    if request.path_info.startswith("/api/"):
+        return JsonResponse({"detail": _("Not found."), "code": "not_found"}, status=404)
+    return page_not_found(request, exception)
+
+
+def json_or_html_500(request):
+    from django.http import JsonResponse
+    from django.views.defaults import server_error
+
+    if request.path_info.startswith("/api/"):
+        return JsonResponse({"detail": _("Internal error. It has been logged."), "code": "server_error"}, status=500)
+    return server_error(request)

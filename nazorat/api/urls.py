@@ -21,7 +21,7 @@ urlpatterns = [
     path("", views.root, name="api-root"),
     path("auth/token/", views.obtain_token, name="api-token"),
     path("me/", views.me, name="api-me"),
-    path("inbox/", views.inbox, name="api-inbox"),
+    path("inbox/", views.InboxView.as_view(), name="api-inbox"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include(router.urls)),

@@ -4,14 +4,15 @@ POST /api/v1/<collection>/<id>/<action>/."""
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib.auth import authenticate
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import generics, mixins, status, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action, api_view, permission_classes, throttle_classes
 from rest_framework.exceptions import AuthenticationFailed
@@ -145,12 +146,18 @@ class TerritoryViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Territory.objects.filter(is_active=True).order_by("code")
 
 
+class IdFilter(filters.NumberFilter):
+    """An object id: a whole number (a decimal like 1e308 is a 400, not an overflow)."""
+
+    field_class = forms.IntegerField
+
+
 class OrganisationFilter(filters.FilterSet):
     kind = filters.ChoiceFilter(choices=OrgKind.choices)
     level = filters.ChoiceFilter(choices=OrgLevel.choices)
     sector = filters.ChoiceFilter(choices=Sector.choices)
     territory = filters.CharFilter(method="filter_territory", help_text="SOATO code; includes bodies of territories under it")
-    parent = filters.NumberFilter(field_name="parent_id")
+    parent = IdFilter(field_name="parent_id", min_value=1, max_value=2**63 - 1, help_text="Id of the higher body")
     q = filters.CharFilter(method="filter_q", help_text="Search by name, Latin or Cyrillic")
 
     class Meta:
@@ -164,7 +171,9 @@ class OrganisationFilter(filters.FilterSet):
         return search(queryset, value)
 
 
-@extend_schema_view(list=extend_schema(summary="Government bodies"),
+@extend_schema_view(list=extend_schema(summary="Government bodies", parameters=[OpenApiParameter(
+                        "parent", {"type": "integer", "minimum": 1, "maximum": 2**63 - 1},
+                        description="Id of the higher body")]),
                     retrieve=extend_schema(summary="One government body", responses={200: s.OrganisationSerializer, 404: s.ErrorSerializer}))
 class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
     """The directory of bodies (public: the appeal form and outside clients pick addressees from it)."""
@@ -182,7 +191,7 @@ class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
 class CaseFilter(filters.FilterSet):
     kind = filters.CharFilter()
     status = filters.CharFilter()
-    overdue = filters.BooleanFilter(method="filter_overdue")
+    overdue = filters.ChoiceFilter(choices=[("true", "true"), ("false", "false")], method="filter_overdue")
     q = filters.CharFilter(method="filter_q")
 
     class Meta:
@@ -190,7 +199,8 @@ class CaseFilter(filters.FilterSet):
         fields = ["kind", "status", "overdue", "q"]
 
     def filter_overdue(self, queryset, name, value):
-        return queryset.overdue() if value else queryset.exclude(pk__in=queryset.overdue().values("pk"))
+        overdue = queryset.overdue()
+        return overdue if value == "true" else queryset.exclude(pk__in=overdue.values("pk"))
 
     def filter_q(self, queryset, name, value):
         return search(queryset, value)
@@ -204,6 +214,7 @@ class CaseFilter(filters.FilterSet):
                          request=s.LetterCreateSerializer, responses={201: s.CaseDetailSerializer, **ERRORS}),
 )
 class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    lookup_value_regex = r"\d+"
     filterset_class = CaseFilter
 
     def get_queryset(self):
@@ -311,6 +322,7 @@ def _assignment_for(user, pk) -> Assignment:
 
 
 class AssignmentViewSet(viewsets.GenericViewSet):
+    lookup_value_regex = r"\d+"
     queryset = Assignment.objects.none()
     serializer_class = s.AssignmentSerializer
 
@@ -344,6 +356,7 @@ class AssignmentViewSet(viewsets.GenericViewSet):
 
 
 class ExtensionRequestViewSet(viewsets.GenericViewSet):
+    lookup_value_regex = r"\d+"
     queryset = ExtensionRequest.objects.none()
     serializer_class = s.ExtensionRequestSerializer
 
@@ -361,6 +374,7 @@ class ExtensionRequestViewSet(viewsets.GenericViewSet):
 
 
 class ReviewRoundViewSet(viewsets.GenericViewSet):
+    lookup_value_regex = r"\d+"
     queryset = ReviewRound.objects.none()
     serializer_class = s.ReviewRoundSerializer
 
@@ -377,15 +391,14 @@ class ReviewRoundViewSet(viewsets.GenericViewSet):
         return Response(s.ReviewRoundSerializer(rnd).data)
 
 
-@extend_schema(responses={200: s.WorkItemSerializer(many=True)}, summary="What waits on me, ordered by time left")
-@api_view(["GET"])
-@permission_classes([IsAuthenticated])
-def inbox(request):
-    from rest_framework.settings import api_settings
+@extend_schema(summary="What waits on me, ordered by time left")
+class InboxView(generics.ListAPIView):
+    serializer_class = s.WorkItemSerializer
+    permission_classes = [IsAuthenticated]
+    filter_backends: list = []
 
-    paginator = api_settings.DEFAULT_PAGINATION_CLASS()
-    page = paginator.paginate_queryset(case_selectors.inbox_for(request.user), request)
-    return paginator.get_paginated_response(s.WorkItemSerializer(page, many=True).data)
+    def get_queryset(self):
+        return case_selectors.inbox_for(self.request.user)
 
 
 @extend_schema(responses={200: OpenApiTypes.OBJECT}, summary="API root", auth=[])

@@ -52,7 +52,8 @@ def test_wrong_password_gives_one_message_and_an_event(client, citizen):
     assert "nope" not in str(failed[0].payload)
 
 
-def test_login_sets_the_language_cookie_to_the_preferred_language(client, citizen):
+def test_login_sets_the_language_cookie_to_the_preferred_language(uz_client, citizen):
+    client = uz_client  # a visitor who has not picked a language
     response = client.post(LOGIN, {"username": "anvar", "password": testing.PASSWORD})
     assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "ru"
     assert settings.LANGUAGE_COOKIE_NAME not in client.get(reverse("accounts:profile")).cookies  # once only

@@ -24,8 +24,8 @@ def gov(db):
             "pop_exec": testing.staff(pop, roles=("executor",), username="pop_exec")}
 
 
-def test_home_leads_to_the_four_services_in_uzbek_by_default(client, db):
-    resp = client.get("/")
+def test_home_leads_to_the_four_services_in_uzbek_by_default(uz_client, db):
+    resp = uz_client.get("/", HTTP_ACCEPT_LANGUAGE="ru,en;q=0.8")  # the browser's wish does not override Uzbek
     assert resp.status_code == 200
     html = resp.content.decode()
     assert '<html lang="uz">' in html

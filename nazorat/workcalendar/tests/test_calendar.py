@@ -62,7 +62,8 @@ def test_ordinary_weekends_are_not_holidays_but_moved_days_are(five, six):
 
 def test_holiday_names_follow_the_active_language(five):
     nowruz = D("2026-03-21")
-    assert five.holiday_name(nowruz) == "Navroʻz bayrami"
+    with translation.override("uz"):
+        assert five.holiday_name(nowruz) == "Navroʻz bayrami"
     with translation.override("uz-cyrl"):
         assert five.holiday_name(nowruz) == "Наврўз байрами"
     with translation.override("en"):
@@ -80,8 +81,9 @@ def test_holiday_names_follow_the_active_language(five):
     ],
 )
 def test_six_day_week_names_its_moved_days_like_the_package(five, six, day, uz_name):
-    assert six.holiday_name(D(day)) == uz_name
-    assert five.holiday_name(D(day)) == uz_name
+    with translation.override("uz"):
+        assert six.holiday_name(D(day)) == uz_name
+        assert five.holiday_name(D(day)) == uz_name
 
 
 def test_six_day_week_moves_a_sunday_holiday_past_a_following_holiday(six):
@@ -215,7 +217,8 @@ def test_selectors_list_the_days_off_of_a_year():
         "2026-05-09", "2026-05-11", "2026-05-27", "2026-05-28", "2026-05-29", "2026-08-31", "2026-09-01",
         "2026-10-01", "2026-12-08", "2026-12-31",
     ]
-    assert dict(listed)[D("2026-09-01")] == "Mustaqillik kuni"
+    with translation.override("uz"):
+        assert dict(days_off(2026))[D("2026-09-01")] == "Mustaqillik kuni"
     six_day = {d for d, _name in days_off(2026, work_week=6)}
     assert D("2026-05-11") not in six_day and D("2026-03-23") not in six_day
     assert D("2026-03-09") in six_day
