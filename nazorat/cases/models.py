@@ -212,6 +212,12 @@ class AssignmentStep(models.Model):
         end = self.done_at or timezone.now()
         return end > self.due_at
 
+    @property
+    def label(self) -> str:
+        from .kinds import ACTION_LABELS
+
+        return str(ACTION_LABELS.get(self.code, self.code))
+
 
 class ExtensionState(models.TextChoices):
     PENDING = "pending", _("Pending")
