@@ -95,3 +95,13 @@ def test_staff_navigation_depends_on_roles(client, gov):
     client.force_login(citizen)
     html = client.get("/").content.decode()
     assert 'data-testid="nav-inbox"' not in html
+
+
+def test_django_own_messages_are_uzbek_too(uz_client, db):
+    """Django's Uzbek catalogue lacks the password rules; ours supplies them (and in Cyrillic)."""
+    html = uz_client.get(reverse("accounts:register")).content.decode()
+    assert "Parol shaxsiy maʼlumotlaringizga juda oʻxshash boʻlmasligi kerak." in html
+    assert "Your password" not in html
+    uz_client.post(reverse("set_language"), {"language": "uz-cyrl", "next": "/"})
+    html = uz_client.get(reverse("accounts:register")).content.decode()
+    assert "Пароль шахсий маълумотларингизга жуда ўхшаш бўлмаслиги керак." in html
