@@ -10,6 +10,25 @@ from nazorat.orgs.selectors import StaffScope
 from .models import Assignment, Case, ReviewRound, WorkItem
 
 
+def _staff_q(user) -> Q | None:
+    """The staff part of visibility as one condition; None means "everything" (superusers and the
+    republican controllers, observers and operators); ``Q(pk__in=[])`` means nothing."""
+    if user.is_superuser:
+        return None
+    scope = StaffScope.for_user(user)
+    if not scope.is_staff_member:
+        return Q(pk__in=[])
+    if scope.sees_whole_country:
+        return None
+    q = scope.org_q("owner")
+    q |= Q(Exists(Assignment.objects.filter(scope.org_q("organisation"), case=OuterRef("pk"))))
+    q |= Q(Exists(ReviewRound.objects.filter(scope.org_q("reviewer_org"), case=OuterRef("pk"))))
+    q |= Q(Exists(WorkItem.objects.filter(scope.org_q("organisation"), case=OuterRef("pk"))))
+    if scope.wide_territories:
+        q |= scope.territory_q("territory__code")
+    return q
+
+
 def staff_cases_visible_to(user) -> QuerySet[Case]:
     """What a staff member sees as staff (with internals): cases owned by, assigned to, or waiting for
     review by bodies in their organisations' subtrees, and — for controllers, observers and operators —
@@ -17,31 +36,18 @@ def staff_cases_visible_to(user) -> QuerySet[Case]:
     base = Case.objects.select_related("owner", "territory")
     if not getattr(user, "is_authenticated", False):
         return base.none()
-    if user.is_superuser:
-        return base
-    scope = StaffScope.for_user(user)
-    if not scope.is_staff_member:
-        return base.none()
-    if scope.sees_whole_country:
-        return base
-    q = scope.org_q("owner")
-    q |= Q(Exists(Assignment.objects.filter(scope.org_q("organisation"), case=OuterRef("pk"))))
-    q |= Q(Exists(ReviewRound.objects.filter(scope.org_q("reviewer_org"), case=OuterRef("pk"))))
-    q |= Q(Exists(WorkItem.objects.filter(scope.org_q("organisation"), case=OuterRef("pk"))))
-    if scope.wide_territories:
-        q |= scope.territory_q("territory__code")
-    return base.filter(q)
+    q = _staff_q(user)
+    return base if q is None else base.filter(q)
 
 
 def cases_visible_to(user) -> QuerySet[Case]:
-    """Staff: as ``staff_cases_visible_to``. Citizens and companies: their own cases. Anonymous: none."""
+    """Staff: as ``staff_cases_visible_to``. Citizens and companies: their own cases. Anonymous: none.
+    One condition (not a subquery over the staff set), so a lookup by primary key stays an index lookup."""
     base = Case.objects.select_related("owner", "territory")
     if not getattr(user, "is_authenticated", False):
         return base.none()
-    staff = staff_cases_visible_to(user)
-    if user.is_superuser or (StaffScope.for_user(user).sees_whole_country and StaffScope.for_user(user).is_staff_member):
-        return staff
-    return base.filter(Q(pk__in=staff.values("pk")) | Q(applicant=user))
+    q = _staff_q(user)
+    return base if q is None else base.filter(q | Q(applicant=user))
 
 
 def sees_internals(user, case: Case) -> bool:

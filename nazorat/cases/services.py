@@ -66,8 +66,6 @@ def allocate_number(*, organisation: Organisation, series: str, year: int) -> in
     seq, _created = NumberSequence.objects.select_for_update().get_or_create(
         organisation=organisation, series=series, year=year
     )
-    if not _created:
-        seq = NumberSequence.objects.select_for_update().get(pk=seq.pk)
     seq.last_value += 1
     seq.save(update_fields=["last_value"])
     return seq.last_value
