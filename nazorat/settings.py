@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "nazorat.accounts",
     "nazorat.workcalendar",
     "nazorat.cases",
+    "nazorat.appeals",
     "nazorat.notifications",
     "nazorat.web",
     "nazorat.api",
@@ -305,7 +306,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "nazorat.api.errors.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle", "rest_framework.throttling.UserRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"anon": "120/minute", "user": "600/minute", "token": "20/minute"},
+    "DEFAULT_THROTTLE_RATES": {"anon": "120/minute", "user": "600/minute", "token": "20/minute", "appeal_submit": "20/hour"},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Nazorat API",
@@ -317,6 +318,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "AppealKindEnum": "nazorat.appeals.models.AppealKind",
+    },
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -14,7 +14,7 @@ STORAGES = {
 }
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_CLASSES": [],  # noqa: F405
-                  "DEFAULT_THROTTLE_RATES": {"anon": None, "user": None, "token": None}}
+                  "DEFAULT_THROTTLE_RATES": {"anon": None, "user": None, "token": None, "appeal_submit": None}}
 
 # A file-backed SQLite test database (not in-memory), so that threads and the live server use real
 # connections with WAL and IMMEDIATE transactions, as the demo does.

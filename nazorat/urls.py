@@ -5,6 +5,7 @@ from django.urls import include, path
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("nazorat.appeals.api.urls")),
     path("api/v1/", include("nazorat.api.urls")),
     path("accounts/", include("nazorat.accounts.urls")),
     path("cases/", include("nazorat.cases.urls")),
