@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "nazorat.notifications",
     "nazorat.web",
     "nazorat.api",
+    "nazorat.receptions",
 ]
 
 MIDDLEWARE = [

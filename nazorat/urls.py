@@ -6,9 +6,13 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("nazorat.appeals.api.urls")),
+    path("receptions/", include("nazorat.receptions.urls")),
+    path("api/v1/", include("nazorat.receptions.api.urls")),
     path("api/v1/", include("nazorat.api.urls")),
     path("accounts/", include("nazorat.accounts.urls")),
     path("cases/", include("nazorat.cases.urls")),
+    path("appeals/reports/", include("nazorat.appeals.reports.urls")),
+    path("appeals/", include("nazorat.appeals.urls")),
     path("", include("nazorat.web.urls")),
 ]
 

@@ -208,6 +208,7 @@ def seed(stdout=None) -> dict:
         pass
     people = _seed_people()
     letters = _seed_work()
+    _seed_appeals()
     return {"organisations": len(created), "people": people, "letters": letters, "mahallas": mahallas}
 
 
@@ -266,6 +267,33 @@ def _seed_work() -> int:
                                        territory=region.territory, deadline_rule=rule, opened_at=now)
         case_services.assignment_create(case=case, actor=controller, organisation=executor,
                                         steps=[case_services.StepSpec("register", "30 working_minutes")])
+    return len(items)
+
+
+def _seed_appeals() -> int:
+    """A few citizens' appeals in the register of the Namangan regional hokimlik (through the portal's service,
+    so they are numbered, given terms and work items like real ones). Skipped when appeals exist."""
+    from nazorat.appeals import services as appeal_services
+    from nazorat.appeals.models import Appeal
+
+    if Appeal.objects.exists():
+        return 0
+    region = Organisation.objects.get(code="nam-hok")
+    items = [
+        ("individual", "Toʻxtasinov", "Jasur", "Namangan shahri, Boburshoh koʻchasi 5", "complaint", REGION,
+         "Mahallamizda ichimlik suvi ikki haftadan beri kelmayapti, chora koʻrishingizni soʻrayman.", False),
+        ("individual", "Abdullayeva", "Malika", "Chust tumani, Gulbogʻ MFY", "application", "1714224",
+         "Farzandimni maktabgacha taʼlim tashkilotiga joylashtirishda yordam berishingizni soʻrayman.", False),
+        ("individual", "Rahimov", "Otabek", "Pop tumani, Navbahor MFY", "proposal", REGION,
+         "Tuman markazida yangi avtobus yoʻnalishi ochish taklifini bildiraman, aholi uchun qulay boʻladi.", False),
+        ("individual", "Sodiqova", "Nodira", "Namangan shahri, Davlatobod tumani", "complaint", REGION,
+         "Qoʻshni xonadon tomonidan noqonuniy qurilish olib borilmoqda, oʻrganib chiqishingizni soʻrayman.", True),
+    ]
+    for kind, last, first, address, appeal_kind, territory, text, private in items:
+        appeal_services.appeal_submit(data={
+            "applicant_kind": kind, "last_name": last, "first_name": first, "address": address,
+            "kind": appeal_kind, "addressee": region.pk, "territory": territory, "text": text,
+            "do_not_disclose": private, "language": "uz"})
     return len(items)
 
 
