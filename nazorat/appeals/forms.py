@@ -169,6 +169,24 @@ class SubmitForm(AccessibleFormMixin, forms.Form):
                     widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
 
 
+class PaperForm(SubmitForm):
+    """A written or oral appeal registered by the working group, with the moment it actually arrived (Art 23)."""
+
+    form = forms.ChoiceField(label=_("Received as"), choices=[("written", _("Written (by post or in person)")),
+                                                             ("oral", _("Oral (at a reception or by phone)"))])
+    received_at = forms.DateTimeField(label=_("Received at"), widget=forms.DateTimeInput(
+        attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_("The date and time the appeal actually arrived; the registration day and the term follow "
+                    "from it."))
+
+    def __init__(self, *args, addressees=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["consent"]  # the author consented by writing; staff only record it
+        if addressees is not None:
+            self.fields["addressee"].choices = [("", _("— choose —"))] + [(o.pk, o.name) for o in addressees]
+        self.fields["text"].label = _("Essence of the appeal")
+
+
 # --- tracking (R-B11) ----------------------------------------------------------------------------------
 
 class TrackForm(AccessibleFormMixin, forms.Form):

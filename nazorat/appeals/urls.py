@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.register, name="register"),
     path("export.xlsx", views.register_export, name="export"),
     path("new/", views.submit, name="submit"),
+    path("paper/", views.register_paper, name="paper"),
     path("track/", views.track, name="track"),
     path("<str:number>/", views.detail, name="detail"),
     path("<str:number>/control-sheet.pdf", views.control_sheet, name="control_sheet"),

@@ -89,6 +89,42 @@ def submit(request):
     return render(request, "appeals/submit.html", {"form": form, "body": body})
 
 
+def _paper_addressees(user):
+    """The bodies whose working group this person belongs to: they register paper appeals addressed there."""
+    from nazorat.orgs.selectors import StaffScope
+
+    scope = StaffScope.for_user(user)
+    orgs = {m.organisation for m in scope.memberships}
+    return sorted((o for o in orgs if permissions.can_register_paper(user, o)), key=lambda o: o.path)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def register_paper(request):
+    """Staff register written and oral appeals with the moment they actually arrived (Art 23)."""
+    addressees = _paper_addressees(request.user)
+    if not addressees:
+        raise PermissionDenied(_("Only a body's working group registers paper appeals."))
+    if request.method == "POST":
+        form = f.PaperForm(request.POST, request.FILES, addressees=addressees)
+        if form.is_valid():
+            try:
+                appeal = services.appeal_register_paper(
+                    actor=request.user, data=form.service_data(), received_at=form.cleaned_data["received_at"],
+                    form=form.cleaned_data["form"], attachments=form.cleaned_data["attachments"])
+            except ValidationError as exc:
+                form.add_service_error(exc)
+            else:
+                messages.success(request, _("Registered as %(number)s. Give the author the tracking code: %(code)s")
+                                 % {"number": appeal.case.number, "code": appeal.tracking_code})
+                return redirect("appeals:detail", number=appeal.case.number)
+        messages.error(request, _("Nothing was registered: correct what is marked in the form below."))
+        return render(request, "appeals/paper.html", {"form": form}, status=400)
+    form = f.PaperForm(addressees=addressees, initial={"addressee": addressees[0].pk, "received_at": timezone.localtime()
+                                                       .strftime("%Y-%m-%dT%H:%M")})
+    return render(request, "appeals/paper.html", {"form": form})
+
+
 def _confirmation(request, appeal: Appeal):
     """Shown once, right after the submission: the tracking code is never stored in readable form."""
     case = appeal.case
@@ -194,6 +230,7 @@ def register(request):
     query.pop("page", None)
     return render(request, "appeals/register.html", {
         "form": form, "page": page, "query": query.urlencode(), "now": timezone.now(),
+        "can_register_paper": bool(_paper_addressees(request.user)),
     })
 
 

@@ -59,6 +59,13 @@ class AppealSubmitSerializer(serializers.Serializer):
     attachments = serializers.ListField(child=serializers.FileField(), required=False)
 
 
+class PaperRegisterSerializer(AppealSubmitSerializer):
+    """The fields of a submission plus how and when the appeal actually arrived."""
+
+    form = serializers.ChoiceField(choices=[("written", "written"), ("oral", "oral")])
+    received_at = serializers.DateTimeField()
+
+
 class AssignInputSerializer(serializers.Serializer):
     organisation = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.filter(is_active=True))
     role = serializers.ChoiceField(choices=AssignmentRole.choices, default=AssignmentRole.LEAD)

@@ -166,6 +166,27 @@ class AppealViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             "registered_on": appeal.registered_on, "due_date": s.due_date_of(appeal),
         }).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(summary="Register a written or oral appeal with the moment it was received (working group)",
+                   request=s.PaperRegisterSerializer, responses={201: s.AppealCreatedSerializer, **ERRORS})
+    @action(detail=False, methods=["post"], url_path="register-paper")
+    def register_paper(self, request):
+        data = s.PaperRegisterSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        payload = {k: v for k, v in request.data.items() if k not in ("received_at", "form")}
+        files = request.FILES.getlist("attachments") if hasattr(request, "FILES") else []
+        try:
+            appeal = services.appeal_register_paper(actor=request.user, data=payload, attachments=files,
+                                                    received_at=data.validated_data["received_at"],
+                                                    form=data.validated_data["form"])
+        except DjangoValidationError as exc:
+            raise _field_errors(exc) from None
+        case = appeal.case
+        return Response(s.AppealCreatedSerializer({
+            "number": case.number, "tracking_code": appeal.tracking_code, "status": case.status,
+            "status_display": case.get_status_display(), "kind": appeal.kind, "received_at": appeal.received_at,
+            "registered_on": appeal.registered_on, "due_date": s.due_date_of(appeal),
+        }).data, status=status.HTTP_201_CREATED)
+
     @extend_schema(summary="Follow an appeal by its number and tracking code (no login needed)", auth=[],
                    parameters=[s.TrackQuerySerializer],
                    responses={200: s.PublicAppealSerializer, **{k: v for k, v in PUBLIC_ERRORS.items() if k != 409}})
