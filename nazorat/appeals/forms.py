@@ -103,6 +103,15 @@ class SubmitForm(AccessibleFormMixin, forms.Form):
                            widget=forms.Textarea(attrs={"rows": 8}),
                            help_text=_("Describe the essence of the matter (at least 10 characters)."))
     attachments = MultipleFileField(label=_("Attachments"), required=False)
+    is_collective = forms.BooleanField(label=_("This is a collective appeal"), required=False)
+    signatories = forms.CharField(
+        label=_("Signatories"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One per line: full name; address. The answer goes to the first one (Art 27)."))
+    via_representative = forms.BooleanField(label=_("I write as a representative of the author"), required=False)
+    representative_name = forms.CharField(label=_("Representative's full name"), required=False, max_length=300)
+    representative_document = forms.FileField(
+        label=_("Document confirming the authority"), required=False,
+        help_text=_("A power of attorney or another document (Art 6); PDF, JPG or PNG."))
     do_not_disclose = forms.BooleanField(
         label=_("Do not disclose my personal data"), required=False,
         help_text=_("Your data is then shown to no one outside the bodies that handle the appeal (Art 19)."))
@@ -110,8 +119,7 @@ class SubmitForm(AccessibleFormMixin, forms.Form):
         label=_("I agree to the processing of my personal data to consider this appeal"),
         error_messages={"required": _("Your consent is needed to consider the appeal.")})
 
-    error_aliases = {"territory": "region", "representative_document": "attachments",
-                     "signatories": NON_FIELD_ERRORS, "complained_about": NON_FIELD_ERRORS,
+    error_aliases = {"territory": "region", "complained_about": NON_FIELD_ERRORS,
                      "language": NON_FIELD_ERRORS}
 
     def __init__(self, *args, **kwargs):
@@ -143,9 +151,21 @@ class SubmitForm(AccessibleFormMixin, forms.Form):
             c.setdefault("territory", self.data.get("district") or self.data.get("region") or "")
         data = {k: c.get(k) for k in ("applicant_kind", "last_name", "first_name", "patronymic",
                                       "organisation_name", "tin", "address", "email", "phone", "addressee",
-                                      "kind", "text", "do_not_disclose", "territory")}
+                                      "kind", "text", "do_not_disclose", "territory", "is_collective",
+                                      "via_representative", "representative_name", "representative_document")}
         data["addressee"] = "" if data["addressee"] is None else data["addressee"]
+        data["signatories"] = self.parse_signatories(c.get("signatories") or self.data.get("signatories") or "")
         return data
+
+    @staticmethod
+    def parse_signatories(text: str) -> list[dict]:
+        """"Full name; address" per line → the service's list (an empty address is reported by the service)."""
+        rows = []
+        for line in str(text).splitlines():
+            if line.strip():
+                name, _sep, address = line.partition(";")
+                rows.append({"full_name": name.strip(), "address": address.strip()})
+        return rows
 
     def add_service_error(self, exc) -> None:
         if hasattr(exc, "error_dict"):

@@ -387,3 +387,27 @@ def test_navbar_links(client, gov):
     assert f'href="{reverse("appeals:track")}"' in body and register not in body
     login(client, gov.wg)
     assert register in client.get(reverse("appeals:track")).content.decode()
+
+
+def test_a_collective_appeal_lists_its_signatories_on_the_form(client, gov):
+    from nazorat.appeals.models import Appeal
+
+    one = client.post(reverse("appeals:submit"), form_data(gov, is_collective="on",
+                                                           signatories="Karimov Alisher; Chust, Navoiy 1"))
+    assert one.status_code == 400 and 'id="id_signatories_error"' in one.content.decode()
+    assert not Appeal.objects.exists()
+    ok = client.post(reverse("appeals:submit"), form_data(
+        gov, is_collective="on", signatories="Karimov Alisher; Chust, Navoiy 1\nQodirova Nilufar; Chust, Navoiy 3"))
+    assert ok.status_code == 200
+    appeal = Appeal.objects.get()
+    assert appeal.is_collective
+    assert [s.full_name for s in appeal.signatories.order_by("order")] == ["Karimov Alisher", "Qodirova Nilufar"]
+
+
+def test_a_representative_must_attach_the_authority_document(client, gov):
+    from nazorat.appeals.models import Appeal
+
+    resp = client.post(reverse("appeals:submit"), form_data(gov, via_representative="on",
+                                                            representative_name="Toshmatov Jasur"))
+    assert resp.status_code == 400 and 'id="id_representative_document_error"' in resp.content.decode()
+    assert not Appeal.objects.exists()
