@@ -7,18 +7,14 @@ from datetime import datetime, time, timedelta
 
 import pytest
 import time_machine
-from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 from playwright.sync_api import expect
+
+from e2e.helpers import serious_violations
 
 pytestmark = pytest.mark.browser
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-def serious_violations(page):
-    results = Axe().run(page)
-    return [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
 
 
 def next_working_morning():

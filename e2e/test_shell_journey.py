@@ -4,15 +4,11 @@ member and sees the inbox with the work waiting for them."""
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
+from e2e.helpers import serious_violations
+
 pytestmark = pytest.mark.browser
-
-
-def serious_violations(page):
-    results = Axe().run(page)
-    return [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
 
 
 def test_home_switch_to_cyrillic_login_and_inbox(page, live_server, demo_world):

@@ -1,54 +1,18 @@
 """In Chromium: a citizen finds the governor's reception on the public page (in Uzbek), logs in, books a time,
 sees it in "my bookings" and cancels it; the pages have no serious accessibility violations (axe-core)."""
 
-import os
-import shutil
 from datetime import time
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from nazorat import testing
 from nazorat.receptions import services
 from nazorat.receptions.models import Booking, BookingState
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+from e2e.helpers import serious_violations
 
-CHROMIUM = os.environ.get("NAZORAT_CHROMIUM", "/usr/bin/chromium")
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
-        pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install chromium (browser tests never download one)")
-    return {
-        **browser_type_launch_args,
-        "executable_path": CHROMIUM,
-        "args": ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"],
-    }
-
-
-@pytest.fixture
-def page(page, live_server):
-    """A page that may only talk to the live server."""
-    origin = live_server.url
-
-    def guard(route):
-        if route.request.url.startswith(origin) or route.request.url.startswith("data:"):
-            route.continue_()
-        else:
-            route.abort()
-
-    page.route("**/*", guard)
-    page.set_default_timeout(15000)
-    return page
-
-
-def serious_violations(page):
-    results = Axe().run(page)
-    return [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+pytestmark = pytest.mark.browser  # e2e/conftest.py adds the transactional database marker
 
 
 def test_a_citizen_books_and_cancels_a_reception(page, live_server):
