@@ -209,6 +209,7 @@ def seed(stdout=None) -> dict:
     people = _seed_people()
     letters = _seed_work()
     _seed_appeals()
+    _seed_receptions()
     return {"organisations": len(created), "people": people, "letters": letters, "mahallas": mahallas}
 
 
@@ -268,6 +269,38 @@ def _seed_work() -> int:
         case_services.assignment_create(case=case, actor=controller, organisation=executor,
                                         steps=[case_services.StepSpec("register", "30 working_minutes")])
     return len(items)
+
+
+def _seed_receptions() -> int:
+    """Published reception schedules of the regional and the Chust district governors, with four weeks of
+    times, so a citizen can book one in the demo."""
+    from datetime import time, timedelta
+
+    from nazorat.receptions import services as reception_services
+    from nazorat.receptions.models import ReceptionSchedule
+
+    if ReceptionSchedule.objects.exists():
+        return 0
+    made = 0
+    for username, place, weekdays, start, end, kind in [
+        ("hokim", "Namangan shahri, Islom Karimov koʻchasi 2, viloyat hokimligi, 1-qavat qabulxona", [2], 10, 13,
+         "personal"),
+        ("chust_hokim", "Chust tumani, Navbahor MFY guzari", [4], 14, 17, "mobile"),
+    ]:
+        membership = Membership.objects.active().filter(user__username=username).first()
+        if membership is None:
+            continue
+        territory = None
+        if kind == "mobile":  # a mobile reception names the mahalla it visits
+            district = membership.organisation.territory
+            territory = Territory.objects.filter(parent=district, level="mahalla").order_by("code").first() or district
+        schedule = reception_services.schedule_create(
+            actor=membership.user, official=membership, kind=kind, place_uz=place, start_time=time(start),
+            end_time=time(end), weekdays=weekdays, publish=True, territory=territory)
+        reception_services.slots_generate(until=timezone.localdate() + timedelta(days=28), schedule=schedule,
+                                          actor=membership.user)
+        made += 1
+    return made
 
 
 def _seed_appeals() -> int:

@@ -24,5 +24,9 @@ def test_seed_demo_creates_namangan_and_a_login_per_role_once(django_capture_on_
     for login in demo.LOGINS:
         assert User.objects.get(username=login.username).check_password(demo.DEMO_PASSWORD)
     assert Territory.objects.filter(level="mahalla", parent_id="1714237").count() >= 3
+    from nazorat.receptions.models import ReceptionSchedule, ReceptionSlot
+
+    assert ReceptionSchedule.objects.filter(is_published=True).count() == 2
+    assert ReceptionSlot.objects.exists()  # times to book in the next four weeks
     again = demo.seed()
     assert again == {"organisations": 0, "people": 0, "letters": 0, "mahallas": 0}
