@@ -96,6 +96,16 @@ def _transition(request_serializer, summary, response=None):
                          summary=summary, parameters=[NUMBER])
 
 
+def _created(appeal) -> Response:
+    """201 for a newly registered appeal: the number, the tracking code (shown once) and the term."""
+    case = appeal.case
+    return Response(s.AppealCreatedSerializer({
+        "number": case.number, "tracking_code": appeal.tracking_code, "status": case.status,
+        "status_display": case.get_status_display(), "kind": appeal.kind, "received_at": appeal.received_at,
+        "registered_on": appeal.registered_on, "due_date": s.due_date_of(appeal),
+    }).data, status=status.HTTP_201_CREATED)
+
+
 @extend_schema_view(
     list=extend_schema(summary="The register of appeals you may see", parameters=[OpenApiParameter(
         "addressee", {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}, description="Id of the body")]),
@@ -159,12 +169,7 @@ class AppealViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             appeal = services.appeal_submit(data=data, attachments=files, actor=request.user)
         except DjangoValidationError as exc:
             raise _field_errors(exc) from None
-        case = appeal.case
-        return Response(s.AppealCreatedSerializer({
-            "number": case.number, "tracking_code": appeal.tracking_code, "status": case.status,
-            "status_display": case.get_status_display(), "kind": appeal.kind, "received_at": appeal.received_at,
-            "registered_on": appeal.registered_on, "due_date": s.due_date_of(appeal),
-        }).data, status=status.HTTP_201_CREATED)
+        return _created(appeal)
 
     @extend_schema(summary="Register a written or oral appeal with the moment it was received (working group)",
                    request=s.PaperRegisterSerializer, responses={201: s.AppealCreatedSerializer, **ERRORS})
@@ -180,12 +185,7 @@ class AppealViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
                                                     form=data.validated_data["form"])
         except DjangoValidationError as exc:
             raise _field_errors(exc) from None
-        case = appeal.case
-        return Response(s.AppealCreatedSerializer({
-            "number": case.number, "tracking_code": appeal.tracking_code, "status": case.status,
-            "status_display": case.get_status_display(), "kind": appeal.kind, "received_at": appeal.received_at,
-            "registered_on": appeal.registered_on, "due_date": s.due_date_of(appeal),
-        }).data, status=status.HTTP_201_CREATED)
+        return _created(appeal)
 
     @extend_schema(summary="Follow an appeal by its number and tracking code (no login needed)", auth=[],
                    parameters=[s.TrackQuerySerializer],

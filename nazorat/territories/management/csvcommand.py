@@ -15,15 +15,14 @@ from nazorat.territories.csvio import ImportResult
 
 
 class CsvImportCommand(BaseCommand):
-    """Subclasses set ``help`` and implement ``run_import`` (which calls the service)."""
+    """Subclasses set ``help`` and ``import_service`` (the service that validates and imports)."""
+
+    import_service: Callable[..., ImportResult]
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("csv", type=Path, help="the CSV file (UTF-8; ',' or ';' delimited; header required)")
         parser.add_argument("--actor", help="username recorded as the importing person in the audit log")
         parser.add_argument("--dry-run", action="store_true", help="validate only; write nothing")
-
-    def run_import(self, *, data: bytes, file_name: str, actor, dry_run: bool) -> ImportResult:
-        raise NotImplementedError
 
     def describe_success(self, result: ImportResult) -> str:
         return _("%(created)s created, %(updated)s updated, %(unchanged)s unchanged.") % {
@@ -33,7 +32,7 @@ class CsvImportCommand(BaseCommand):
         if not csv.is_file():
             raise CommandError(_("File not found: %(path)s") % {"path": csv})
         actor_user = self._actor(actor)
-        result = self.run_import(data=csv.read_bytes(), file_name=csv.name, actor=actor_user, dry_run=dry_run)
+        result = type(self).import_service(data=csv.read_bytes(), file_name=csv.name, actor=actor_user, dry_run=dry_run)
         if not result.ok:
             for line in result.error_lines():
                 self.stderr.write(line)
@@ -56,12 +55,3 @@ class CsvImportCommand(BaseCommand):
         if user is None:
             raise CommandError(_("No user with the login name %(username)s.") % {"username": username})
         return user
-
-
-def command_for(service: Callable[..., ImportResult]) -> Callable[..., ImportResult]:
-    """Adapter so a subclass can write ``run_import = command_for(import_x)``."""
-
-    def run(self, *, data: bytes, file_name: str, actor, dry_run: bool) -> ImportResult:
-        return service(data=data, file_name=file_name, actor=actor, dry_run=dry_run)
-
-    return run

@@ -7,13 +7,13 @@ from django.utils.translation import gettext as _
 
 from nazorat.orgs.imports import import_organisations
 from nazorat.territories.csvio import ImportResult
-from nazorat.territories.management.csvcommand import CsvImportCommand, command_for
+from nazorat.territories.management.csvcommand import CsvImportCommand
 
 
 class Command(CsvImportCommand):
     help = "Import organisations from a CSV file; if any row is bad, report every problem and import nothing."
 
-    run_import = command_for(import_organisations)
+    import_service = staticmethod(import_organisations)
 
     def describe_success(self, result: ImportResult) -> str:
         return _("%(count)s organisations created.") % {"count": result.created}

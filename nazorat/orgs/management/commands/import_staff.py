@@ -7,13 +7,13 @@ from django.utils.translation import gettext as _
 
 from nazorat.orgs.imports import import_staff
 from nazorat.territories.csvio import ImportResult
-from nazorat.territories.management.csvcommand import CsvImportCommand, command_for
+from nazorat.territories.management.csvcommand import CsvImportCommand
 
 
 class Command(CsvImportCommand):
     help = "Import staff from a CSV file; if any row is bad, report every problem and import nothing."
 
-    run_import = command_for(import_staff)
+    import_service = staticmethod(import_staff)
 
     def describe_success(self, result: ImportResult) -> str:
         return _("%(people)s staff accounts created, %(units)s units created.") % {

@@ -7,13 +7,13 @@ from django.utils.translation import gettext as _
 
 from nazorat.territories.csvio import ImportResult
 from nazorat.territories.imports import import_mahallas
-from nazorat.territories.management.csvcommand import CsvImportCommand, command_for
+from nazorat.territories.management.csvcommand import CsvImportCommand
 
 
 class Command(CsvImportCommand):
     help = "Import mahallas from a CSV file; if any row is bad, report every problem and import nothing."
 
-    run_import = command_for(import_mahallas)
+    import_service = staticmethod(import_mahallas)
 
     def describe_success(self, result: ImportResult) -> str:
         return _("Mahallas: %(created)s created, %(updated)s updated, %(unchanged)s unchanged.") % {
