@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "nazorat.web",
     "nazorat.api",
     "nazorat.receptions",
+    "nazorat.execution",
 ]
 
 MIDDLEWARE = [

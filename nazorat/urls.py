@@ -13,6 +13,8 @@ urlpatterns = [
     path("cases/", include("nazorat.cases.urls")),
     path("appeals/reports/", include("nazorat.appeals.reports.urls")),
     path("appeals/", include("nazorat.appeals.urls")),
+    path("ijro/", include("nazorat.execution.urls")),
+    path("api/v1/", include("nazorat.execution.api.urls")),
     path("", include("nazorat.web.urls")),
 ]
 

@@ -22,6 +22,9 @@ class ReviewStep:
     role: str
     # Given the case, which organisation reviews at this step (None → the case's controlling body).
     organisation: Callable | None = None
+    # When set, the reviewer is whoever holds this position (orgs.Position) in that organisation — e.g. the
+    # first deputy or the head of a hokimlik — rather than anyone with ``role``.
+    position: str = ""
 
 
 @dataclass(frozen=True)
@@ -38,12 +41,19 @@ class CaseType:
     # How long a reviewer has for one round.
     review_rule: str = "3 working_days"
     review_chain: tuple[ReviewStep, ...] = ()
+    # A chain that depends on the case (configured per controlling body); overrides ``review_chain``.
+    review_chain_for: Callable | None = None
     # Status set by the kernel when a result is submitted / returned / accepted at the last step.
     on_submitted: str | None = None
     on_returned: str | None = None
     on_accepted: str | None = None
     detail_url_name: str = "cases:detail"
     extra: dict = field(default_factory=dict)
+
+    def chain(self, case) -> tuple[ReviewStep, ...]:
+        if self.review_chain_for is not None:
+            return tuple(self.review_chain_for(case))
+        return self.review_chain
 
     def status_label(self, status: str):
         return self.statuses.get(status, status)

@@ -287,6 +287,8 @@ class ReviewRound(FSMModelMixin, models.Model):
     reviewer_org = models.ForeignKey("orgs.Organisation", verbose_name=_("reviewing body"), null=True, blank=True,
                                      on_delete=models.PROTECT, related_name="+")
     reviewer_role = models.CharField(_("reviewer role"), max_length=16, default="control_group")
+    reviewer_position = models.CharField(_("reviewer position"), max_length=16, blank=True,
+                                         help_text=_("When set, the holder of this position reviews."))
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("submitted by"),
                                      on_delete=models.PROTECT, related_name="+")
     submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)

@@ -78,8 +78,13 @@ def can_decide_extension(user, request) -> bool:
 
 @rules.predicate
 def can_review(user, review_round) -> bool:
-    """The role the round was addressed to (kept on the round), in the reviewing body. The working group
-    (reviewer role) may stand in for the control group and back."""
+    """The role (or position) the round was addressed to (kept on the round), in the reviewing body. The
+    working group (reviewer role) may stand in for the control group and back."""
+    if review_round.reviewer_position:
+        scope = _scope(user)
+        return scope is not None and any(
+            m.organisation_id == review_round.reviewer_org_id and m.position == review_round.reviewer_position
+            for m in scope.memberships)
     role = review_round.reviewer_role or Role.CONTROL_GROUP
     roles = {role}
     if role in (Role.CONTROL_GROUP, Role.REVIEWER):

@@ -216,11 +216,11 @@ def _wind_down(*, case: Case, actor) -> None:
 # --- work items --------------------------------------------------------------------------------
 
 def workitem_open(*, key: str, case: Case, action: str, due_at=None, person=None, organisation=None, role: str = "",
-                  assignment: Assignment | None = None) -> WorkItem:
+                  assignment: Assignment | None = None, person_id=None) -> WorkItem:
     item, created = WorkItem.objects.get_or_create(
         key=key,
         defaults=dict(case=case, action=action, due_at=due_at, person=person, organisation=organisation, role=role,
-                      assignment=assignment),
+                      assignment=assignment, **({"person_id": person_id} if person_id else {})),
     )
     if not created and item.closed_at is not None:
         item.closed_at = None
@@ -561,34 +561,43 @@ def _move_deadline(*, request: ExtensionRequest, new_due: datetime) -> None:
 
 # --- review rounds -----------------------------------------------------------------------------
 
-def _reviewer_for(case: Case, assignment: Assignment | None, step: int) -> tuple[Organisation, str, str]:
-    """Which body reviews at this step, with which role. A nested assignment's result is reviewed by
-    the control group of the body that passed it on; a top-level one by the case type's chain."""
+def _reviewer_for(case: Case, assignment: Assignment | None, step: int) -> tuple[Organisation, str, str, str]:
+    """Which body reviews at this step, with which role (or position). A nested assignment's result is
+    reviewed by the control group of the body that passed it on; a top-level one by the case type's chain."""
     if assignment is not None and assignment.parent_id:
-        return assignment.parent.organisation, Role.CONTROL_GROUP, "parent"
-    chain = registry[case.kind].review_chain
+        return assignment.parent.organisation, Role.CONTROL_GROUP, "parent", ""
+    chain = registry[case.kind].chain(case)
     if not chain:
-        return case.owner, Role.CONTROL_GROUP, "owner"
-    spec = chain[step - 1]
+        return case.owner, Role.CONTROL_GROUP, "owner", ""
+    spec = chain[min(step, len(chain)) - 1]
     org = spec.organisation(case) if spec.organisation else case.owner
-    return org, spec.role, spec.code
+    return org, spec.role, spec.code, spec.position
 
 
 def _chain_length(case: Case, assignment: Assignment | None) -> int:
     if assignment is not None and assignment.parent_id:
         return 1
-    return max(1, len(registry[case.kind].review_chain))
+    return max(1, len(registry[case.kind].chain(case)))
 
 
 def _open_round(*, case: Case, assignment: Assignment, number: int, step: int, submitted_by, submission: str
                 ) -> ReviewRound:
-    reviewer_org, role, code = _reviewer_for(case, assignment, step)
+    reviewer_org, role, code, position = _reviewer_for(case, assignment, step)
     review_due = compute_due(registry[case.kind].review_rule, timezone.now(), reviewer_org)
     rnd = ReviewRound.objects.create(case=case, assignment=assignment, number=number, step=step, step_code=code,
-                                     reviewer_org=reviewer_org, reviewer_role=role, submitted_by=submitted_by,
-                                     submission=submission, review_due_at=review_due)
+                                     reviewer_org=reviewer_org, reviewer_role=role, reviewer_position=position,
+                                     submitted_by=submitted_by, submission=submission, review_due_at=review_due)
+    person = None
+    if position:
+        from nazorat.orgs.models import Membership
+
+        holders = list(Membership.objects.active().filter(organisation=reviewer_org, position=position)
+                       .values_list("user_id", flat=True)[:2])
+        if len(holders) == 1:
+            person = holders[0]
     workitem_open(key=f"review:{rnd.pk}", case=case, action="review", due_at=review_due,
-                  organisation=reviewer_org, role=role, assignment=assignment)
+                  organisation=reviewer_org, role="" if person else role, assignment=assignment,
+                  person_id=person)
     return rnd
 
 

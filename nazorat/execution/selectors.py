@@ -1,0 +1,143 @@
+"""Every read of execution control starts from what the acting user may see: tasks through the kernel's
+``staff_cases_visible_to`` (owner, assignee, reviewer, or wide controller/observer scope), documents through
+their controlling body or the tasks in them; the public sees published documents only (R-A11)."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from nazorat.cases.models import Assignment, ReviewRound, Verdict
+from nazorat.cases.selectors import staff_cases_visible_to
+from nazorat.core.search import search
+from nazorat.orgs.selectors import StaffScope
+
+from . import kinds
+from .models import ControlDocument, ControlPlan, ExecutionReport, ModerationState, ProgressReport, PublicComment, Task
+
+
+def tasks_visible_to(user) -> QuerySet[Task]:
+    base = Task.objects.select_related("case", "case__owner", "document", "document__issuer")
+    if not getattr(user, "is_authenticated", False):
+        return base.none()
+    visible = staff_cases_visible_to(user).filter(kind="task")
+    if getattr(user, "is_superuser", False) or StaffScope.for_user(user).sees_whole_country:
+        return base
+    return base.filter(case__in=visible.values("pk"))
+
+
+def task_for(user, number: str) -> Task | None:
+    return tasks_visible_to(user).filter(case__number=number).first()
+
+
+def documents_visible_to(user) -> QuerySet[ControlDocument]:
+    base = ControlDocument.objects.select_related("issuer", "controller")
+    if not getattr(user, "is_authenticated", False):
+        return base.none()
+    scope = StaffScope.for_user(user)
+    if getattr(user, "is_superuser", False) or scope.sees_whole_country:
+        return base
+    if not scope.is_staff_member:
+        return base.none()
+    q = scope.org_q("controller")
+    q |= Q(Exists(Task.objects.filter(document=OuterRef("pk"),
+                                      case__in=staff_cases_visible_to(user).filter(kind="task").values("pk"))))
+    return base.filter(q)
+
+
+def document_for(user, pk) -> ControlDocument | None:
+    try:
+        return documents_visible_to(user).filter(pk=int(pk)).first()
+    except (TypeError, ValueError):
+        return None
+
+
+def filter_tasks(qs: QuerySet[Task], *, q: str = "", status: str = "", document=None, organisation=None,
+                 overdue: bool = False, now=None) -> QuerySet[Task]:
+    now = now or timezone.now()
+    if q:
+        qs = search(qs, q, field="case__search_text")
+    if status:
+        qs = qs.filter(case__status=status)
+    if document:
+        qs = qs.filter(document_id=document)
+    if organisation:
+        qs = qs.filter(Exists(Assignment.objects.filter(case=OuterRef("case"), organisation_id=organisation)))
+    if overdue:
+        qs = qs.filter(case__closed_at__isnull=True, case__due_at__lt=now)
+    return qs
+
+
+def public_documents() -> QuerySet[ControlDocument]:
+    """Published documents with the counts shown beside each (R-A11): tasks by state and published comments by
+    opinion. One query with aggregates, no query per row."""
+    published = Q(comments__state=ModerationState.PUBLISHED)
+    return (ControlDocument.objects.filter(is_public=True).select_related("issuer")
+            .annotate(
+                task_count=Count("tasks", distinct=True),
+                removed_count=Count("tasks", filter=Q(tasks__case__status=kinds.REMOVED), distinct=True),
+                comment_count=Count("comments", filter=published, distinct=True),
+                support_count=Count("comments", filter=published & Q(comments__opinion="support"), distinct=True),
+                against_count=Count("comments", filter=published & Q(comments__opinion="against"), distinct=True),
+            ).order_by("-date", "-id"))
+
+
+def published_comments(document: ControlDocument) -> QuerySet[PublicComment]:
+    return document.comments.filter(state=ModerationState.PUBLISHED).select_related("author", "task")
+
+
+def lead_assignment(task: Task) -> Assignment | None:
+    return (Assignment.objects.filter(case_id=task.pk, parent__isnull=True, role="lead")
+            .exclude(state="cancelled").select_related("organisation", "person").order_by("-id").first())
+
+
+def assignments_of(task: Task) -> list[Assignment]:
+    """The whole cascade of a task, parents before children, with steps prefetched."""
+    return list(Assignment.objects.filter(case_id=task.pk).select_related("organisation", "person", "unit", "parent")
+                .prefetch_related("steps").order_by("assigned_at", "id"))
+
+
+def my_assignments(user, task: Task) -> list[Assignment]:
+    """The open assignments of this task in the user's bodies."""
+    scope = StaffScope.for_user(user)
+    org_ids = {m.organisation_id for m in scope.memberships}
+    return [a for a in assignments_of(task) if a.organisation_id in org_ids and a.state not in ("done", "cancelled")]
+
+
+def rounds_of(task: Task) -> QuerySet[ReviewRound]:
+    return (ReviewRound.objects.filter(case_id=task.pk).select_related("reviewer_org", "submitted_by", "decided_by",
+                                                                        "assignment__organisation")
+            .order_by("assignment_id", "number", "step"))
+
+
+def pending_round_for(user, task: Task) -> ReviewRound | None:
+    from nazorat.cases.permissions import can_review
+
+    for rnd in ReviewRound.objects.filter(case_id=task.pk, verdict=Verdict.PENDING).select_related("reviewer_org",
+                                                                                                  "assignment"):
+        if can_review(user, rnd):
+            return rnd
+    return None
+
+
+def reports_of(task: Task) -> QuerySet[ExecutionReport]:
+    return (ExecutionReport.objects.filter(task=task)
+            .select_related("assignment__organisation", "written_by", "confirmed_by", "review_round")
+            .prefetch_related("attachments").order_by("written_at", "id"))
+
+
+def child_reports(assignment: Assignment) -> QuerySet[ExecutionReport]:
+    """Roll-up (R-A4): the confirmed reports of the bodies this assignment was passed on to."""
+    return (ExecutionReport.objects.filter(assignment__parent=assignment, state="confirmed")
+            .select_related("assignment__organisation", "confirmed_by").prefetch_related("attachments")
+            .order_by("assignment__organisation__name", "confirmed_at"))
+
+
+def plans_visible_to(user) -> QuerySet[ControlPlan]:
+    docs = documents_visible_to(user)
+    return ControlPlan.objects.filter(document__in=docs.values("pk")).select_related("document", "organisation",
+                                                                                        "approved_by")
+
+
+def progress_reports_of(task: Task) -> QuerySet[ProgressReport]:
+    return task.progress_reports.select_related("organisation", "submitted_by").order_by("sequence")
