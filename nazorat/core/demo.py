@@ -223,6 +223,7 @@ def seed(stdout=None) -> dict:
     letters = _seed_work()
     _seed_appeals()
     _seed_receptions()
+    _seed_execution()
     return {"organisations": len(created), "people": people, "letters": letters, "mahallas": mahallas}
 
 
@@ -341,6 +342,60 @@ def _seed_appeals() -> int:
             "kind": appeal_kind, "addressee": region.pk, "territory": territory, "text": text,
             "do_not_disclose": private, "language": "uz"})
     return len(items)
+
+
+def _seed_execution() -> int:
+    """Execution control: a presidential resolution on the Ministry of Justice's control (public, with three
+    tasks: one passed from the region to the Chust district, one with no deadline and its six-monthly reports,
+    one not yet on control) and an order of the regional governor on the regional hokimlik's own control."""
+    from datetime import date, timedelta
+
+    from nazorat.cases.models import Assignment
+    from nazorat.execution import services as ex
+    from nazorat.execution.models import ControlDocument
+
+    if ControlDocument.objects.exists():
+        return 0
+    moj_ctl = User.objects.get(username="adliya_vazirlik")
+    cg, d_cg = User.objects.get(username="nazorat"), User.objects.get(username="chust_orinbosar")
+    region = Organisation.objects.get(code="nam-hok")
+    chust = Organisation.objects.get(code="nam-chust-hok")
+    today = timezone.localdate()
+    doc = ex.document_register(actor=moj_ctl, data={
+        "kind": "resolution", "issuer": Organisation.objects.get(code="pa").pk, "number": "PQ-215",
+        "date": today - timedelta(days=20), "is_public": True,
+        "title_uz": "Hududlarda ichimlik suvi taʼminotini yaxshilash chora-tadbirlari toʻgʻrisida",
+        "title_ru": "О мерах по улучшению водоснабжения в регионах",
+        "title_en": "On measures to improve drinking water supply in the regions",
+        "text": "1. Viloyat hokimliklari ichimlik suvi tarmoqlarini taʼmirlash rejasini tasdiqlasin.\n"
+                "2. Aholini ichimlik suvi bilan taʼminlash holati har olti oyda tahlil qilinsin.\n"
+                "3. Adliya vazirligi ijro holatini umumlashtirib borsin."})
+    t1 = ex.task_add(document=doc, actor=moj_ctl, data={
+        "item": "1", "deadline_kind": "date", "due_on": today + timedelta(days=60),
+        "text": "Ichimlik suvi tarmoqlarini taʼmirlash rejasini tasdiqlash va tumanlarda ishlarni boshlash"})
+    t2 = ex.task_add(document=doc, actor=moj_ctl, data={
+        "item": "2", "deadline_kind": "none",
+        "text": "Aholini ichimlik suvi bilan taʼminlash holatini muntazam tahlil qilib borish"})
+    ex.task_add(document=doc, actor=moj_ctl, data={
+        "item": "3", "deadline_kind": "periodic", "period": "quarterly",
+        "text": "Ijro holati toʻgʻrisida umumlashtirilgan maʼlumot taqdim etish"})
+    for task in (t1, t2):
+        ex.task_put_on_control(task=task, actor=moj_ctl, executors=[{"organisation": region, "role": "lead"}])
+    lead = Assignment.objects.get(case=t1.case, parent=None)
+    ex.assignment_register(assignment=lead, actor=cg)
+    child = ex.task_pass_on(assignment=lead, actor=cg, organisation=chust, due_at=today + timedelta(days=45),
+                            instructions="Tuman boʻyicha taʼmirlash ishlarini tashkil etib, hisobot kiritilsin.")
+    ex.assignment_register(assignment=child, actor=d_cg)
+    order = ex.document_register(actor=cg, data={
+        "kind": "order", "issuer": region.pk, "number": "112-f", "date": today - timedelta(days=5),
+        "title_uz": "Kuz-qish mavsumiga tayyorgarlik toʻgʻrisida",
+        "title_ru": "О подготовке к осенне-зимнему сезону", "title_en": "On preparing for the autumn-winter season",
+        "text": "1. Tuman hokimliklari ijtimoiy obyektlarni isitish tizimlarini tayyorlasin."})
+    t4 = ex.task_add(document=order, actor=cg, data={
+        "item": "1", "deadline_kind": "date", "due_on": today + timedelta(days=21),
+        "text": "Ijtimoiy obyektlarning isitish tizimlarini kuz-qish mavsumiga tayyorlash"})
+    ex.task_put_on_control(task=t4, actor=cg, executors=[{"organisation": chust, "role": "lead"}])
+    return 2
 
 
 def login_rows() -> list[tuple[str, str, str]]:

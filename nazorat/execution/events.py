@@ -30,4 +30,5 @@ register_labels({
     "study.measure_done": _("Measure after a study taken"),
     "workplan.created": _("Work plan prepared"),
     "workplan.approved": _("Work plan approved"),
+    "config.review_chain_changed": _("Chain of reviewers changed"),
 })

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from nazorat.cases.models import Attachment, Case
+from nazorat.orgs.models import Position, Role
 
 
 class DocumentKind(models.TextChoices):
@@ -429,8 +430,9 @@ class ReviewChainStep(models.Model):
     organisation = models.ForeignKey("orgs.Organisation", verbose_name=_("reviewing body"), null=True, blank=True,
                                      on_delete=models.PROTECT, related_name="+",
                                      help_text=_("Empty: the controlling body itself."))
-    role = models.CharField(_("role"), max_length=16, blank=True)
-    position = models.CharField(_("position"), max_length=16, blank=True)
+    role = models.CharField(_("role"), max_length=16, blank=True, choices=Role.choices)
+    position = models.CharField(_("position"), max_length=16, blank=True, choices=Position.choices,
+                                help_text=_("When set, the holder of this position reviews (the role is ignored)."))
 
     class Meta:
         verbose_name = _("review chain step")
