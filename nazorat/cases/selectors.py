@@ -26,6 +26,9 @@ def _staff_q(user) -> Q | None:
     q |= Q(Exists(WorkItem.objects.filter(scope.org_q("organisation"), case=OuterRef("pk"))))
     if scope.wide_territories:
         q |= scope.territory_q("territory__code")
+        # A national case (no territory of its own) executed by bodies in the territory is theirs to watch too.
+        q |= Q(Exists(Assignment.objects.filter(scope.territory_q("organisation__territory__code"),
+                                                case=OuterRef("pk"))))
     return q
 
 

@@ -26,7 +26,7 @@ OPEN_STATUSES = (REGISTERED, ON_CONTROL, IN_PROGRESS, REPORTED, RETURNED)
 
 # Step deadlines of a receiving body (seed 000, PQ-5132 annexes 2 and 4; rule 20).
 STEP_REGISTER = ("register", "30 working_minutes")
-STEP_NAME_EXECUTOR = ("name_executor", "1 working_days")
+STEP_NAME_EXECUTOR = ("name_executor", "480 working_minutes")  # one working day of working time
 STEP_APPROVE_PLAN = ("approve_plan", "3 working_days")
 
 # Progress reports (rule 21): every six months for tasks with no deadline or one a year or more away.

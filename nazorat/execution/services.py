@@ -57,14 +57,19 @@ def _when(day: date | datetime | None) -> str:
 
 
 def end_of_working_day(day: date, organisation: Organisation | None = None) -> datetime:
-    """A deadline given as a date means the end of that day's work (18:00 Tashkent time, office hours end); a day
-    off moves it to the next working day of the body's calendar."""
+    """A deadline given as a date means the end of that day's work (office hours end, 18:00 Tashkent time, an hour
+    earlier on a pre-holiday day — Labour Code Art 187); a day off moves it to the next working day of the body's
+    calendar."""
     from nazorat.workcalendar.calendar import OfficeHours
 
     cal = calendar_for(organisation)
     if not cal.is_working_day(day):
         day = cal.next_working_day(day)
-    return datetime.combine(day, OfficeHours.from_settings().end, tzinfo=timezone.get_default_timezone())
+    office = OfficeHours.from_settings()
+    end = datetime.combine(day, office.end, tzinfo=timezone.get_default_timezone())
+    if cal.is_pre_holiday(day):
+        end -= office.pre_holiday_shortening
+    return end
 
 
 def _as_date(value, field: str, errors: dict) -> date | None:
