@@ -267,9 +267,12 @@ def _build_orgs(world, rnd, regions, districts, fold, batch, log):
 
 # --- people ---------------------------------------------------------------------------------------------
 
-def _staff_plan(org: Org) -> tuple[int, list[tuple[str, tuple[str, ...], str]]]:
-    """How many people work in a body and (position, roles, title) for each, head first."""
-    if org.level == "republic":
+def _staff_plan(org: Org, n: int | None = None) -> tuple[int, list[tuple[str, tuple[str, ...], str]]]:
+    """How many people work in a body and (position, roles, title) for each, head first. ``n`` overrides the
+    size from ``STAFF`` (the national execution data set sizes bodies to hit an exact head count)."""
+    if n is not None:
+        pass
+    elif org.level == "republic":
         n = STAFF["republic"]
     elif org.kind == "hokimlik":
         n = STAFF[f"{org.level}_hokimlik"]
@@ -300,7 +303,8 @@ def _staff_plan(org: Org) -> tuple[int, list[tuple[str, tuple[str, ...], str]]]:
     return n, plan[:n]
 
 
-def _build_people(world, rnd, batch, log):
+def _build_people(world, rnd, batch, log, sizes: dict[int, int] | None = None):
+    """Staff every body of ``world`` (``sizes``: head count by organisation id, default from ``STAFF``)."""
     from nazorat.accounts.models import User
     from nazorat.orgs.models import Membership, RoleGrant
 
@@ -316,7 +320,7 @@ def _build_people(world, rnd, batch, log):
             org.roles[role].append(uid)
 
     for org in list(world.orgs.values()):
-        _n, plan = _staff_plan(org)
+        _n, plan = _staff_plan(org, (sizes or {}).get(org.pk))
         for position, roles, title in plan:
             uid = ids(User)
             female = rnd.random() < 0.4
@@ -613,13 +617,13 @@ def _build_cases(world, rnd, n_cases, fold, batch, log):
         f"work items: {len(items)} ({open_items} open, {overdue} overdue), events: {len(events)}")
 
 
-def _reset_sequences() -> None:
+def _reset_sequences(app_labels=("orgs", "accounts", "cases", "core")) -> None:
     """Explicit primary keys leave PostgreSQL's sequences behind; move them past the rows."""
     if connection.vendor != "postgresql":
         return
     from django.apps import apps
 
-    models = [m for m in apps.get_models() if m._meta.app_label in {"orgs", "accounts", "cases", "core"}]
+    models = [m for m in apps.get_models(include_auto_created=True) if m._meta.app_label in set(app_labels)]
     with connection.cursor() as cur:
         for sql in connection.ops.sequence_reset_sql(no_style(), models):
             cur.execute(sql)
