@@ -213,8 +213,12 @@ def pick_subjects() -> dict:
         visible = tasks_visible_to(user)
         heaviest = (visible.annotate(n=Count("case__assignments")).order_by("-n", "-case_id")
                     .values_list("case__number", "document_id").first())
+        # A task still waiting to be put on control: its page carries the lead / co-executor choices.
+        registered = (visible.filter(case__status="registered").order_by("-case_id")
+                      .values_list("case__number", flat=True).first())
         out[who] = {"user_id": user.pk, "label": label, "tasks_visible": visible.count(),
-                    "task": heaviest[0] if heaviest else None, "document": heaviest[1] if heaviest else None}
+                    "task": heaviest[0] if heaviest else None, "document": heaviest[1] if heaviest else None,
+                    "registered_task": registered, "body": busiest.code}
     from nazorat.execution.models import ControlDocument
 
     public = (ControlDocument.objects.filter(is_public=True).annotate(n=Count("comments"))
@@ -229,9 +233,13 @@ def pages_for(s: dict) -> list[tuple[str, str]]:
         ("task register", "/ijro/"),
         ("task register, overdue", "/ijro/?overdue=1"),
         ("task register, page 3", "/ijro/?page=3"),
+        ("task register, one document", f"/ijro/?document={s['document']}"),
+        ("task register, document search", "/ijro/?document_q=suv"),
+        ("task register, body search", f"/ijro/?organisation_q={s['body']}"),
         ("documents", "/ijro/documents/"),
         ("document page", f"/ijro/documents/{s['document']}/"),
         ("task page", f"/ijro/tasks/{s['task']}/"),
+        ("task page, not yet on control", f"/ijro/tasks/{s['registered_task']}/"),
         ("Friday agenda", "/ijro/reports/agenda/friday/"),
         ("Monday agenda", "/ijro/reports/agenda/monday/"),
         ("monthly report", "/ijro/reports/agenda/monthly/"),
@@ -241,7 +249,7 @@ def pages_for(s: dict) -> list[tuple[str, str]]:
         ("public document", f"/ijro/public/{s['public_document']}/"),
         ("API task list", "/api/v1/tasks/"),
     ]
-    return [(name, url) for name, url in pages if "/None/" not in url]
+    return [(name, url) for name, url in pages if "/None/" not in url and not url.endswith("=None")]
 
 
 # --- measuring --------------------------------------------------------------------------------------------
@@ -338,15 +346,16 @@ def print_table(report) -> None:
     log(f"Nazorat execution-control benchmark — {env['vendor']} "
         f"({env.get('sqlite') or env.get('postgresql', '')[:16]}), {env['cpus']} CPUs, {d['tasks']:,} tasks, "
         f"{d['documents']:,} documents, {report['parameters']['runs']} runs")
-    log(f"{'who':24} {'page':24} {'status':>6} {'median ms':>10} {'p95 ms':>9} {'queries':>8} {'db ms':>8} "
-        f"{'same-shape':>10}")
+    log(f"{'who':24} {'page':28} {'status':>6} {'median ms':>10} {'p95 ms':>9} {'queries':>8} {'db ms':>8} "
+        f"{'KB':>6} {'same-shape':>10}")
     for r in report["results"]:
         if r["status"] != 200:
-            log(f"{r['who']:24} {r['page'][:24]:24} {r['status']:>6} {'-':>10} {'-':>9} {'-':>8} {'-':>8} {'-':>10}")
+            log(f"{r['who']:24} {r['page'][:28]:28} {r['status']:>6} {'-':>10} {'-':>9} {'-':>8} {'-':>8} {'-':>6} "
+                f"{'-':>10}")
             continue
         mark = " !" if r["max_repeats"] >= REPEAT_FLAG else ""
-        log(f"{r['who']:24} {r['page'][:24]:24} {r['status']:>6} {r['median_ms']:>10,.1f} {r['p95_ms']:>9,.1f} "
-            f"{r['queries']:>8} {r['db_ms']:>8,.1f} {r['max_repeats']:>10}{mark}")
+        log(f"{r['who']:24} {r['page'][:28]:28} {r['status']:>6} {r['median_ms']:>10,.1f} {r['p95_ms']:>9,.1f} "
+            f"{r['queries']:>8} {r['db_ms']:>8,.1f} {r['bytes'] / 1024:>6,.0f} {r['max_repeats']:>10}{mark}")
     missing = sorted({r["url"] for r in report["results"] if r["status"] == 404})
     if missing:
         log("not there yet (404): " + ", ".join(missing))

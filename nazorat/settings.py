@@ -246,10 +246,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
 NAZORAT_ATTACHMENT_MAX_BYTES = int(os.environ.get("NAZORAT_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024))
 
 # --- Background work ------------------------------------------------------------------------
-HUEY_STORAGE = os.environ.get("HUEY_STORAGE", "sqlite" if not DATABASE_URL else "postgres")
+_ON_POSTGRES = DATABASE_URL.startswith(("postgres://", "postgresql://"))
+HUEY_STORAGE = os.environ.get("HUEY_STORAGE", "postgres" if _ON_POSTGRES else "sqlite")
 if HUEY_STORAGE == "redis" and REDIS_URL:
     HUEY = {"huey_class": "huey.RedisHuey", "name": "nazorat", "url": REDIS_URL}
-elif HUEY_STORAGE == "postgres" and DATABASE_URL:
+elif HUEY_STORAGE == "postgres" and _ON_POSTGRES:
     HUEY = {"huey_class": "huey.PostgresHuey", "name": "nazorat", "dsn": DATABASE_URL}
 else:
     HUEY = {"huey_class": "huey.SqliteHuey", "name": "nazorat", "filename": str(VAR_DIR / "huey.sqlite3")}

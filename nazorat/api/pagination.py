@@ -12,7 +12,7 @@ class Pagination(PageNumberPagination):
 
     def get_page_size(self, request):
         values = request.query_params.getlist(self.page_size_query_param)
-        if values:
+        if values and values[-1] != "":  # an empty field (as from an HTML form) means the default
             raw = values[-1]
             if not raw.isdigit() or not 1 <= int(raw) <= self.max_page_size:
                 raise ValidationError({self.page_size_query_param: [

@@ -43,8 +43,15 @@ def add_error_responses(result, generator, request, public):
             for param in op.get("parameters", []):
                 # An empty filter value means "any" (as from an HTML form): say so in the contract.
                 schema = param.get("schema", {}) if isinstance(param, dict) else {}
-                if param.get("in") == "query" and "enum" in schema and "" not in schema["enum"]:
+                if param.get("in") != "query":
+                    continue
+                if "enum" in schema and "" not in schema["enum"]:
                     schema["enum"] = [*schema["enum"], ""]
+                elif schema.get("type") in ("integer", "number", "boolean"):
+                    param["schema"] = {"anyOf": [schema, {"type": "string", "maxLength": 0}]}
+                elif schema.get("type") == "string" and not ({"pattern", "format", "enum"} & set(schema)):
+                    # Free text as a form field takes it: any characters but NUL (refused with a 400).
+                    schema["pattern"] = "^[^\\x00]*$"
             params = {p.get("name") for p in op.get("parameters", []) if isinstance(p, dict)}
             if "{" in path or "page" in params:  # an unknown object, or a page past the end
                 needs.add("404")

@@ -268,6 +268,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
     @action(detail=True, methods=["post"])
     def assign(self, request, pk=None):
         case = self._case(pk)
+        case_services.ensure_generic_workflow(case)
         data = s.AssignSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
@@ -292,6 +293,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
     @action(detail=True, methods=["post"], url_path="submit-result")
     def submit_result(self, request, pk=None):
         case = self._case(pk)
+        case_services.ensure_generic_workflow(case)
         data = s.SubmitResultSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
@@ -301,6 +303,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
 
     def _transition(self, request, pk, name):
         case = self._case(pk)
+        case_services.ensure_generic_workflow(case)
         case_services.case_transition(case=case, action=name, actor=request.user)
         return self._detail(case)
 
@@ -329,13 +332,16 @@ class AssignmentViewSet(viewsets.GenericViewSet):
     @transition_schema(s.EmptySerializer, s.AssignmentSerializer, "Accept the assignment for execution")
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
-        a = case_services.assignment_accept(assignment=_assignment_for(request.user, pk), actor=request.user)
+        a = _assignment_for(request.user, pk)
+        case_services.ensure_generic_workflow(a.case)
+        a = case_services.assignment_accept(assignment=a, actor=request.user)
         return Response(s.AssignmentSerializer(a).data)
 
     @transition_schema(s.StepCompleteSerializer, s.AssignmentSerializer, "Record a timed step as done")
     @action(detail=True, methods=["post"], url_path="complete-step")
     def complete_step(self, request, pk=None):
         a = _assignment_for(request.user, pk)
+        case_services.ensure_generic_workflow(a.case)
         data = s.StepCompleteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         case_services.step_complete(assignment=a, code=data.validated_data["step"], actor=request.user)
@@ -345,6 +351,7 @@ class AssignmentViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["post"], url_path="pass-on")
     def pass_on(self, request, pk=None):
         parent = _assignment_for(request.user, pk)
+        case_services.ensure_generic_workflow(parent.case)
         data = s.AssignSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
@@ -383,6 +390,7 @@ class ReviewRoundViewSet(viewsets.GenericViewSet):
     def decide(self, request, pk=None):
         rnd = get_object_or_404(ReviewRound.objects.select_related("case"), pk=pk,
                                 case__in=case_selectors.cases_visible_to(request.user))
+        case_services.ensure_generic_workflow(rnd.case)
         data = s.ReviewDecisionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data

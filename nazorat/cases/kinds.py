@@ -48,6 +48,13 @@ class CaseType:
     on_returned: str | None = None
     on_accepted: str | None = None
     detail_url_name: str = "cases:detail"
+    # True when the module drives the workflow through its own services (which add rules of their own): the
+    # kernel's generic pages and API then refuse to assign, pass on, complete steps, submit, review or
+    # transition cases of this kind, so nobody can go around the module's rules.
+    own_workflow: bool = False
+    # True when a top-level co-executor's result is reviewed by the lead body (one step) and rolled up into the
+    # lead's report, rather than going through the chain itself.
+    co_executors_report_to_lead: bool = False
     extra: dict = field(default_factory=dict)
 
     def chain(self, case) -> tuple[ReviewStep, ...]:

@@ -289,6 +289,8 @@ class ReviewRound(FSMModelMixin, models.Model):
     reviewer_role = models.CharField(_("reviewer role"), max_length=16, default="control_group")
     reviewer_position = models.CharField(_("reviewer position"), max_length=16, blank=True,
                                          help_text=_("When set, the holder of this position reviews."))
+    # The chain of reviewers fixed at submission (body, role or position per step), copied to each step.
+    chain = models.JSONField(default=list, blank=True, editable=False)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("submitted by"),
                                      on_delete=models.PROTECT, related_name="+")
     submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)

@@ -82,9 +82,17 @@ def can_review(user, review_round) -> bool:
     working group (reviewer role) may stand in for the control group and back."""
     if review_round.reviewer_position:
         scope = _scope(user)
-        return scope is not None and any(
-            m.organisation_id == review_round.reviewer_org_id and m.position == review_round.reviewer_position
-            for m in scope.memberships)
+        if scope is None:
+            return False
+        if any(m.organisation_id == review_round.reviewer_org_id and m.position == review_round.reviewer_position
+               for m in scope.memberships):
+            return True
+        # Nobody holds the position (vacant): the body's control group decides rather than the case waiting.
+        from nazorat.orgs.models import Membership
+
+        vacant = not Membership.objects.active().filter(organisation_id=review_round.reviewer_org_id,
+                                                        position=review_round.reviewer_position).exists()
+        return vacant and has_any_role_in(user, {Role.CONTROL_GROUP}, review_round.reviewer_org)
     role = review_round.reviewer_role or Role.CONTROL_GROUP
     roles = {role}
     if role in (Role.CONTROL_GROUP, Role.REVIEWER):

@@ -5,14 +5,41 @@ from __future__ import annotations
 from django.db.models import Case as When_, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
+from nazorat.orgs.models import Organisation
 from nazorat.orgs.selectors import StaffScope
 
 from .models import Assignment, Case, ReviewRound, WorkItem
 
 
-def _staff_q(user) -> Q | None:
-    """The staff part of visibility as one condition; None means "everything" (superusers and the
-    republican controllers, observers and operators); ``Q(pk__in=[])`` means nothing."""
+def _scope_org_ids(scope: StaffScope) -> tuple[list[int], list[int]]:
+    """The ids of the bodies in the user's subtrees, and of the bodies in the territories they oversee (wide
+    roles): one small query each, read once per scope (the scope itself is cached on the user for the request)."""
+    cached = getattr(scope, "_visibility_org_ids", None)
+    if cached is None:
+        subtree = Q(pk__in=[])
+        for path in scope.org_paths:
+            subtree |= Q(path__startswith=path)
+        own = list(Organisation.objects.filter(subtree).values_list("pk", flat=True))
+        wide: list[int] = []
+        if scope.wide_territories:
+            wide = list(Organisation.objects.filter(scope.territory_q("territory__code"))
+                        .values_list("pk", flat=True))
+        cached = (own, wide)
+        scope._visibility_org_ids = cached
+    return cached
+
+
+def staff_visibility_q(user, prefix: str = "", *, correlated: bool = True) -> Q | None:
+    """The staff part of case visibility as one condition on a model that reaches the case through ``prefix``
+    ("" for ``Case`` itself, "case__" for a model with a ``case`` foreign key or one-to-one, e.g. ``Task``);
+    None means "everything" (superusers and the republican controllers, observers and operators);
+    ``Q(pk__in=[])`` means nothing. Never a ``pk IN (<every visible case>)`` wrapper.
+
+    ``correlated=True``: each part a correlated ``EXISTS`` — the cheapest when the outer query is already one
+    row (a lookup by primary key or number). ``correlated=False``: the same rows as ``<case id> IN (<cases of
+    assignments / rounds / work items of these organisation ids>)``, the ids of the user's bodies read first
+    (``_scope_org_ids``), so every part is an index range read once per statement — the cheap form for lists,
+    counts and ``EXISTS`` over many rows (docs/performance.md, execution control at national scale)."""
     if user.is_superuser:
         return None
     scope = StaffScope.for_user(user)
@@ -20,16 +47,39 @@ def _staff_q(user) -> Q | None:
         return Q(pk__in=[])
     if scope.sees_whole_country:
         return None
-    q = scope.org_q("owner")
-    q |= Q(Exists(Assignment.objects.filter(scope.org_q("organisation"), case=OuterRef("pk"))))
-    q |= Q(Exists(ReviewRound.objects.filter(scope.org_q("reviewer_org"), case=OuterRef("pk"))))
-    q |= Q(Exists(WorkItem.objects.filter(scope.org_q("organisation"), case=OuterRef("pk"))))
+    if not correlated:
+        return _staff_q_by_ids(scope, prefix)
+    # The case's primary key as seen from the outer row: "pk" for a Case, "case_id" (the column, no join) for a
+    # row that points at its case.
+    case_ref = OuterRef(f"{prefix[:-2]}_id" if prefix else "pk")
+    q = scope.org_q(f"{prefix}owner")
+    q |= Q(Exists(Assignment.objects.filter(scope.org_q("organisation"), case=case_ref)))
+    q |= Q(Exists(ReviewRound.objects.filter(scope.org_q("reviewer_org"), case=case_ref)))
+    q |= Q(Exists(WorkItem.objects.filter(scope.org_q("organisation"), case=case_ref)))
     if scope.wide_territories:
-        q |= scope.territory_q("territory__code")
+        q |= scope.territory_q(f"{prefix}territory__code")
         # A national case (no territory of its own) executed by bodies in the territory is theirs to watch too.
         q |= Q(Exists(Assignment.objects.filter(scope.territory_q("organisation__territory__code"),
-                                                case=OuterRef("pk"))))
+                                                case=case_ref)))
     return q
+
+
+def _staff_q_by_ids(scope: StaffScope, prefix: str) -> Q:
+    own, wide = _scope_org_ids(scope)
+    case_id = f"{prefix[:-2]}_id" if prefix else "pk"
+    q = Q(**{f"{prefix}owner_id__in": own})
+    q |= Q(**{f"{case_id}__in": Assignment.objects.filter(organisation_id__in=own).values("case_id")})
+    q |= Q(**{f"{case_id}__in": ReviewRound.objects.filter(reviewer_org_id__in=own).values("case_id")})
+    q |= Q(**{f"{case_id}__in": WorkItem.objects.filter(organisation_id__in=own).values("case_id")})
+    if scope.wide_territories:
+        q |= scope.territory_q(f"{prefix}territory__code")
+        q |= Q(**{f"{case_id}__in": Assignment.objects.filter(organisation_id__in=wide).values("case_id")})
+    return q
+
+
+def _staff_q(user) -> Q | None:
+    """``staff_visibility_q`` on ``Case`` itself (kept for the existing callers)."""
+    return staff_visibility_q(user)
 
 
 def staff_cases_visible_to(user) -> QuerySet[Case]:

@@ -50,6 +50,13 @@ def _lock_open_case(case: Case) -> Case:
     return locked
 
 
+def ensure_generic_workflow(case: Case) -> None:
+    """Refuse the kernel's generic actions on a case whose module drives its own workflow (HTTP 409)."""
+    case_type = registry.get(case.kind)
+    if case_type is not None and case_type.own_workflow:
+        raise CaseStateError(_("This case is handled in its own module; use its page or its API."))
+
+
 def _actor(actor):
     return actor if getattr(actor, "pk", None) else None
 
@@ -392,8 +399,8 @@ def assignment_cancel(*, assignment: Assignment, actor, reason: str) -> Assignme
 
 
 @transaction.atomic
-def step_complete(*, assignment: Assignment, code: str, actor) -> AssignmentStep:
-    if not permissions.can_execute(actor, assignment):
+def step_complete(*, assignment: Assignment, code: str, actor, check_permission: bool = True) -> AssignmentStep:
+    if check_permission and not permissions.can_execute(actor, assignment):
         raise PermissionDenied(_("You may not act for this body."))
     _lock_open_case(assignment.case)
     step = AssignmentStep.objects.select_for_update().filter(assignment=assignment, code=code).first()
@@ -412,8 +419,8 @@ def step_complete(*, assignment: Assignment, code: str, actor) -> AssignmentStep
 
 
 @transaction.atomic
-def assignment_accept(*, assignment: Assignment, actor) -> Assignment:
-    if not permissions.can_execute(actor, assignment):
+def assignment_accept(*, assignment: Assignment, actor, check_permission: bool = True) -> Assignment:
+    if check_permission and not permissions.can_execute(actor, assignment):
         raise PermissionDenied(_("You may not act for this body."))
     _lock_open_case(assignment.case)
     assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
@@ -561,32 +568,49 @@ def _move_deadline(*, request: ExtensionRequest, new_due: datetime) -> None:
 
 # --- review rounds -----------------------------------------------------------------------------
 
-def _reviewer_for(case: Case, assignment: Assignment | None, step: int) -> tuple[Organisation, str, str, str]:
-    """Which body reviews at this step, with which role (or position). A nested assignment's result is
-    reviewed by the control group of the body that passed it on; a top-level one by the case type's chain."""
+def _reports_to_lead(case: Case, assignment: Assignment | None) -> Assignment | None:
+    """A top-level co-executor of a case type that says so reports to the lead body, not to the chain."""
+    if assignment is None or assignment.parent_id or assignment.role != AssignmentRole.CO_EXECUTOR:
+        return None
+    if not registry[case.kind].co_executors_report_to_lead:
+        return None
+    return (Assignment.objects.open().filter(case=case, parent__isnull=True, role=AssignmentRole.LEAD)
+            .select_related("organisation").first())
+
+
+def _chain_snapshot(case: Case, assignment: Assignment | None) -> list[dict]:
+    """The chain of reviewers for one submission, fixed when it is submitted: a reconfiguration (or a body
+    becoming inactive) while it is under review never changes who reviews it or who removes it."""
     if assignment is not None and assignment.parent_id:
-        return assignment.parent.organisation, Role.CONTROL_GROUP, "parent", ""
+        return [{"org": assignment.parent.organisation_id, "role": Role.CONTROL_GROUP, "code": "parent",
+                 "position": ""}]
+    lead = _reports_to_lead(case, assignment)
+    if lead is not None:
+        return [{"org": lead.organisation_id, "role": Role.CONTROL_GROUP, "code": "lead", "position": ""}]
     chain = registry[case.kind].chain(case)
     if not chain:
-        return case.owner, Role.CONTROL_GROUP, "owner", ""
+        return [{"org": case.owner_id, "role": Role.CONTROL_GROUP, "code": "owner", "position": ""}]
+    return [{"org": (spec.organisation(case).pk if spec.organisation else case.owner_id), "role": spec.role,
+             "code": spec.code, "position": spec.position} for spec in chain]
+
+
+def _chain_length(case: Case, assignment: Assignment | None, rnd: ReviewRound | None = None) -> int:
+    if rnd is not None and rnd.chain:
+        return len(rnd.chain)
+    return len(_chain_snapshot(case, assignment))
+
+
+def _open_round(*, case: Case, assignment: Assignment, number: int, step: int, submitted_by, submission: str,
+                chain: list[dict] | None = None) -> ReviewRound:
+    chain = chain or _chain_snapshot(case, assignment)
     spec = chain[min(step, len(chain)) - 1]
-    org = spec.organisation(case) if spec.organisation else case.owner
-    return org, spec.role, spec.code, spec.position
-
-
-def _chain_length(case: Case, assignment: Assignment | None) -> int:
-    if assignment is not None and assignment.parent_id:
-        return 1
-    return max(1, len(registry[case.kind].chain(case)))
-
-
-def _open_round(*, case: Case, assignment: Assignment, number: int, step: int, submitted_by, submission: str
-                ) -> ReviewRound:
-    reviewer_org, role, code, position = _reviewer_for(case, assignment, step)
+    reviewer_org = Organisation.objects.get(pk=spec["org"])
+    role, code, position = spec["role"], spec["code"], spec["position"]
     review_due = compute_due(registry[case.kind].review_rule, timezone.now(), reviewer_org)
     rnd = ReviewRound.objects.create(case=case, assignment=assignment, number=number, step=step, step_code=code,
                                      reviewer_org=reviewer_org, reviewer_role=role, reviewer_position=position,
-                                     submitted_by=submitted_by, submission=submission, review_due_at=review_due)
+                                     submitted_by=submitted_by, submission=submission, review_due_at=review_due,
+                                     chain=chain)
     person = None
     if position:
         from nazorat.orgs.models import Membership
@@ -596,21 +620,21 @@ def _open_round(*, case: Case, assignment: Assignment, number: int, step: int, s
         if len(holders) == 1:
             person = holders[0]
     workitem_open(key=f"review:{rnd.pk}", case=case, action="review", due_at=review_due,
-                  organisation=reviewer_org, role="" if person else role, assignment=assignment,
-                  person_id=person)
+                  organisation=reviewer_org, role="" if person else (role or Role.CONTROL_GROUP),
+                  assignment=assignment, person_id=person)
     return rnd
 
 
 @transaction.atomic
 def result_submit(*, case: Case, actor, text: str, assignment: Assignment | None = None,
-                  attachments: Iterable[Attachment] = ()) -> ReviewRound:
+                  attachments: Iterable[Attachment] = (), check_permission: bool = True) -> ReviewRound:
     """The executor submits a result (answer, report); it goes to the first reviewer of the chain. A
     body reports only after everything it passed on, and — for the lead — every co-executor, is done."""
     if assignment is None:
         assignment = case.assignments.filter(parent__isnull=True, role=AssignmentRole.LEAD).first()
     if assignment is None:
         raise ValidationError({"assignment": _("The case has no executor yet.")})
-    if not permissions.can_execute(actor, assignment):
+    if check_permission and not permissions.can_execute(actor, assignment):
         raise PermissionDenied(_("Only the executing body may submit the result."))
     text = (text or "").strip()
     if not text:
@@ -660,6 +684,10 @@ def review_decide(*, review_round: ReviewRound, actor, accept: bool, reasons: st
         raise PermissionDenied(_("You are not the reviewer of this result."))
     if actor.pk == rnd.submitted_by_id:
         raise PermissionDenied(_("You cannot review a result you submitted yourself."))
+    if rnd.step > 1 and ReviewRound.objects.filter(assignment_id=rnd.assignment_id, number=rnd.number,
+                                                   step__lt=rnd.step, decided_by=actor).exists():
+        raise PermissionDenied(_("You have already decided an earlier step of this submission; another reviewer "
+                                 "must decide this one."))
     reasons = (reasons or "").strip()
     if not accept and not reasons:
         raise ValidationError({"reasons": _("Write the reasons for returning the result.")})
@@ -692,9 +720,9 @@ def review_decide(*, review_round: ReviewRound, actor, accept: bool, reasons: st
             _set_status(case=case, target=case_type.on_returned, actor=actor, action="returned",
                         payload={"reasons": reasons})
         return rnd
-    if rnd.step < _chain_length(case, assignment):
+    if rnd.step < _chain_length(case, assignment, rnd):
         _open_round(case=case, assignment=assignment, number=rnd.number, step=rnd.step + 1,
-                    submitted_by=rnd.submitted_by, submission=rnd.submission)
+                    submitted_by=rnd.submitted_by, submission=rnd.submission, chain=rnd.chain or None)
         return rnd
     assignment.complete()
     assignment.completed_at = timezone.now()

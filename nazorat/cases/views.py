@@ -87,7 +87,11 @@ def case_list(request):
 @login_required
 @require_GET
 def case_detail(request, pk: int):
-    return _render_case(request, _visible_case(request, pk))
+    case = _visible_case(request, pk)
+    case_type = case.case_type
+    if case_type is not None and case_type.own_workflow and case_type.detail_url_name != "cases:detail":
+        return redirect(case_type.detail_url_name, case.number)
+    return _render_case(request, case)
 
 
 @login_required
@@ -349,6 +353,7 @@ def _perform(request, case: Case, *, key: str, form: ActionForm, allowed: bool, 
     try:
         if not allowed:
             raise PermissionDenied(denied)
+        services.ensure_generic_workflow(case)
         if not form.is_valid():
             return _render_case(request, case, bound=(key, form), status=400)
         success = service(form.cleaned_data)

@@ -30,7 +30,7 @@ from nazorat.cases.forms import (
 )
 from nazorat.cases.models import Assignment, AssignmentRole
 from nazorat.core.files import DEFAULT_ALLOWED, LABELS, inspect_upload
-from nazorat.orgs.models import Organisation
+from nazorat.orgs.models import Organisation, OrgLevel
 from nazorat.web.forms import AccessibleFormMixin
 
 from . import kinds
@@ -78,18 +78,30 @@ def local_date(dt):
 # --- the task register's filters --------------------------------------------------------------------
 
 class TaskFilterForm(AccessibleFormMixin, forms.Form):
+    """The register's filters. Document and executing body are searched by text (number or title; name or
+    code), not chosen from lists of every document and body in the country. ``document`` and ``organisation``
+    (primary keys, hidden) keep the exact filters that links use: the document page ("?document=<pk>") and the
+    monitoring drill-down ("?organisation=<pk>")."""
+
     q = forms.CharField(label=_("Search"), required=False, max_length=200,
                         help_text=_("Number or words of the task; Latin or Cyrillic."))
     status = forms.ChoiceField(label=_("Status"), required=False)
-    document = forms.TypedChoiceField(label=_("Document"), required=False, coerce=int, empty_value=None)
-    organisation = forms.TypedChoiceField(label=_("Executing body"), required=False, coerce=int, empty_value=None)
+    document_q = forms.CharField(label=_("Document"), required=False, max_length=200,
+                                 help_text=_("Number or words of the title; Latin or Cyrillic."))
+    organisation_q = forms.CharField(label=_("Executing body"), required=False, max_length=200,
+                                     help_text=_("Name or code of the body; Latin or Cyrillic."))
     overdue = forms.BooleanField(label=_("Only overdue"), required=False)
+    document = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    organisation = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
-    def __init__(self, *args, documents=(), organisations=(), **kwargs):
+    def __init__(self, *args, body_names=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [("", _("All")), *kinds.TASK.statuses.items()]
-        self.fields["document"].choices = [("", _("All")), *documents]
-        self.fields["organisation"].choices = [("", _("All")), *organisations]
+        self.body_names = list(body_names)
+        if self.body_names:
+            self.fields["organisation_q"].widget.attrs["list"] = "organisation-names"
+        for name in ("document_q", "organisation_q"):
+            self.fields[name].widget.attrs.update({"autocomplete": "off", "spellcheck": "false"})
 
 
 class DocumentFilterForm(AccessibleFormMixin, forms.Form):
@@ -155,6 +167,19 @@ class TaskAddForm(ActionForm):
 
 # --- actions on a task's page -----------------------------------------------------------------------
 
+def executor_bodies(owner: Organisation):
+    """The bodies a controlling body may name as executors when it puts a task on control: a republican body
+    names republican and regional bodies (district ones receive the task from their region, R-A2: the cascade
+    goes down one level at a time) — about 440 bodies at national scale instead of all 3,105, which kept the
+    task page under 150 KB; any other body names bodies of its own subtree."""
+    bodies = Organisation.objects.filter(is_active=True).exclude(pk=owner.pk)
+    if owner.level == OrgLevel.REPUBLIC:
+        bodies = bodies.filter(level__in=(OrgLevel.REPUBLIC, OrgLevel.REGION))
+    else:
+        bodies = bodies.filter(path__startswith=owner.path)
+    return bodies.order_by("path")
+
+
 class PutOnControlForm(ActionForm):
     """The controller names the lead executor and any co-executors, with the lead's deadline (at the latest the
     task's own)."""
@@ -174,12 +199,7 @@ class PutOnControlForm(ActionForm):
     def __init__(self, *args, task, **kwargs):
         super().__init__(*args, **kwargs)
         owner = task.case.owner
-        bodies = Organisation.objects.filter(is_active=True).exclude(pk=owner.pk)
-        if owner.level != "republic":
-            bodies = bodies.filter(path__startswith=owner.path)
-        bodies = bodies.order_by("path")
-        self.fields["lead"].queryset = bodies
-        self.fields["co_executors"].queryset = bodies
+        self.fields["lead"].queryset = self.fields["co_executors"].queryset = executor_bodies(owner)
         due = local_date(task.case.due_at)
         self.fields["lead_due_on"].initial = due
         self.fields["lead_due_on"].help_text = (

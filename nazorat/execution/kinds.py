@@ -104,6 +104,8 @@ TASK = registry.register(
         on_returned=RETURNED,
         on_accepted=REMOVED,
         detail_url_name="execution:task",
+        own_workflow=True,
+        co_executors_report_to_lead=True,
     )
 )
 

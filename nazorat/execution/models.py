@@ -160,6 +160,7 @@ class ReportState(models.TextChoices):
     DRAFT = "draft", _("Draft, awaiting the head's confirmation")
     CONFIRMED = "confirmed", _("Confirmed and sent up")
     REJECTED = "rejected", _("Sent back by the head")
+    WITHDRAWN = "withdrawn", _("Not sent: the task was withdrawn from control")
 
 
 class ExecutionReport(models.Model):
@@ -219,7 +220,8 @@ class ProgressReport(models.Model):
 
     @property
     def is_overdue(self) -> bool:
-        return self.submitted_at is None and self.due_at < timezone.now()
+        """Missed and still wanted: a task no longer on control asks for no more reports."""
+        return self.submitted_at is None and self.due_at < timezone.now() and self.task.case.closed_at is None
 
     @property
     def was_late(self) -> bool:

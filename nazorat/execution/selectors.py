@@ -1,6 +1,10 @@
-"""Every read of execution control starts from what the acting user may see: tasks through the kernel's
-``staff_cases_visible_to`` (owner, assignee, reviewer, or wide controller/observer scope), documents through
-their controlling body or the tasks in them; the public sees published documents only (R-A11)."""
+"""Every read of execution control starts from what the acting user may see: tasks through the kernel's staff
+visibility (``staff_visibility_q``: owner, assignee, reviewer, or wide controller/observer scope), documents
+through their controlling body or the tasks in them; the public sees published documents only (R-A11).
+
+The scope is one condition on the task row (``case_id IN`` the cases of assignments, rounds and work items of the
+user's bodies, by organisation ids; no ``case IN (<every visible case>)`` wrapper), so a scoped page, its count
+or a lookup reads index ranges, not the whole task table with a correlated subquery per row."""
 
 from __future__ import annotations
 
@@ -8,22 +12,28 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from nazorat.cases.models import Assignment, ReviewRound, Verdict
-from nazorat.cases.selectors import staff_cases_visible_to
+from nazorat.cases.selectors import staff_visibility_q
 from nazorat.core.search import search
+from nazorat.core.text import fold
+from nazorat.orgs.models import Organisation
 from nazorat.orgs.selectors import StaffScope
 
 from . import kinds
 from .models import ControlDocument, ControlPlan, ExecutionReport, ModerationState, ProgressReport, PublicComment, Task
 
 
+def _task_scope_q(user) -> Q | None:
+    """Visibility of a task row for a staff member; None: every task. The form by organisation ids: the register,
+    the document list and their counts read the visible rows through indexes instead of testing every task."""
+    return staff_visibility_q(user, prefix="case__", correlated=False)
+
+
 def tasks_visible_to(user) -> QuerySet[Task]:
     base = Task.objects.select_related("case", "case__owner", "document", "document__issuer")
     if not getattr(user, "is_authenticated", False):
         return base.none()
-    visible = staff_cases_visible_to(user).filter(kind="task")
-    if getattr(user, "is_superuser", False) or StaffScope.for_user(user).sees_whole_country:
-        return base
-    return base.filter(case__in=visible.values("pk"))
+    q = _task_scope_q(user)
+    return base if q is None else base.filter(q)
 
 
 def task_for(user, number: str) -> Task | None:
@@ -40,8 +50,7 @@ def documents_visible_to(user) -> QuerySet[ControlDocument]:
     if not scope.is_staff_member:
         return base.none()
     q = scope.org_q("controller")
-    q |= Q(Exists(Task.objects.filter(document=OuterRef("pk"),
-                                      case__in=staff_cases_visible_to(user).filter(kind="task").values("pk"))))
+    q |= Q(Exists(Task.objects.filter(_task_scope_q(user), document=OuterRef("pk"))))
     return base.filter(q)
 
 
@@ -53,7 +62,9 @@ def document_for(user, pk) -> ControlDocument | None:
 
 
 def filter_tasks(qs: QuerySet[Task], *, q: str = "", status: str = "", document=None, organisation=None,
-                 overdue: bool = False, now=None) -> QuerySet[Task]:
+                 overdue: bool = False, now=None, document_q: str = "", organisation_q: str = "") -> QuerySet[Task]:
+    """The register's filters. ``document``/``organisation``: exact primary keys; ``document_q``: words or number of
+    the document (its ``search_text``); ``organisation_q``: words of an executing body's name, or its exact code."""
     now = now or timezone.now()
     if q:
         qs = search(qs, q, field="case__search_text")
@@ -61,8 +72,14 @@ def filter_tasks(qs: QuerySet[Task], *, q: str = "", status: str = "", document=
         qs = qs.filter(case__status=status)
     if document:
         qs = qs.filter(document_id=document)
+    if document_q:
+        qs = search(qs, document_q, field="document__search_text")
     if organisation:
         qs = qs.filter(Exists(Assignment.objects.filter(case=OuterRef("case"), organisation_id=organisation)))
+    if organisation_q and fold(organisation_q).split():
+        named = search(Organisation.objects.all(), organisation_q).values("pk")
+        bodies = Q(organisation__in=named) | Q(organisation__code__iexact=organisation_q.strip())
+        qs = qs.filter(Exists(Assignment.objects.filter(bodies, case=OuterRef("case"))))
     if overdue:
         qs = qs.filter(case__closed_at__isnull=True, case__due_at__lt=now)
     return qs
@@ -128,7 +145,11 @@ def reports_of(task: Task) -> QuerySet[ExecutionReport]:
 
 def child_reports(assignment: Assignment) -> QuerySet[ExecutionReport]:
     """Roll-up (R-A4): the confirmed reports of the bodies this assignment was passed on to."""
-    return (ExecutionReport.objects.filter(assignment__parent=assignment, state="confirmed")
+    parts = Q(assignment__parent=assignment)
+    if assignment.parent_id is None and assignment.role == "lead":  # co-executors report to the lead body
+        parts |= Q(assignment__case_id=assignment.case_id, assignment__parent__isnull=True,
+                   assignment__role="co_executor")
+    return (ExecutionReport.objects.filter(parts, state="confirmed")
             .select_related("assignment__organisation", "confirmed_by").prefetch_related("attachments")
             .order_by("assignment__organisation__name", "confirmed_at"))
 

@@ -8,11 +8,12 @@ confirmed by the hokim or first deputy, six-monthly entries); legal-rules §2 an
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -268,6 +269,8 @@ def task_put_on_control(*, task: Task, actor, executors: Iterable[dict], instruc
             continue
         if org.pk in seen:
             errors["executors"] = _("The same body is named twice.")
+        if org.pk == case.owner_id:
+            errors["executors"] = _("The controlling body cannot be its own executor.")
         seen.add(org.pk)
         e["organisation"] = org
     if errors:
@@ -342,6 +345,7 @@ def task_withdraw(*, task: Task, actor, reason: str) -> Task:
     case_services.case_transition(case=task.case, action="withdraw", actor=actor, payload={"reason": reason},
                                   check_permission=False)
     _close_progress_items(task, actor)
+    ExecutionReport.objects.filter(task=task, state=ReportState.DRAFT).update(state=ReportState.WITHDRAWN)
     return task
 
 
@@ -413,13 +417,29 @@ def plan_save(*, document: ControlDocument, organisation: Organisation, actor, r
     plan, created = ControlPlan.objects.select_for_update().get_or_create(
         document=document, organisation=organisation, defaults={"created_by": actor})
     if plan.state == PlanState.APPROVED:
-        raise CaseStateError(_("The control plan is approved; it can no longer be changed."))
-    plan.rows.all().delete()  # draft rows only: an approved plan is never touched
+        if not plan_needs_revision(plan):
+            raise CaseStateError(_("The control plan is approved; it can no longer be changed."))
+        # A task of the document arrived after the approval: the plan is revised and approved again. The
+        # approved version stays in the events.
+        plan.state = PlanState.DRAFT
+        plan.save(update_fields=["state"])
+    # The replaced rows are kept in the event, so no version of a plan is ever lost.
+    previous = list(plan.rows.values("position", "task_id", "text", "mechanism", "deadline", "executors"))
+    plan.rows.all().delete()
     ControlPlanRow.objects.bulk_create([ControlPlanRow(plan=plan, position=i, **row)
                                         for i, row in enumerate(cleaned, start=1)])
     events.record(action="plan.prepared" if created else "plan.revised", actor=actor, obj=plan,
-                  organisation=organisation, payload={"document": document.number, "rows": len(cleaned)})
+                  organisation=organisation,
+                  payload={"document": document.number, "rows": len(cleaned), "previous_rows": previous})
     return plan
+
+
+def plan_needs_revision(plan: ControlPlan) -> bool:
+    """An approved plan is reopened only when a task of its document reached the body after the approval and
+    waits for its plan step."""
+    return plan.state == PlanState.APPROVED and Assignment.objects.open().filter(
+        case__task__document=plan.document, organisation=plan.organisation,
+        steps__code="approve_plan", steps__done_at__isnull=True).exists()
 
 
 @transaction.atomic
@@ -446,9 +466,9 @@ def plan_approve(*, plan: ControlPlan, actor) -> ControlPlan:
         step = a.steps.filter(code="approve_plan", done_at__isnull=True).first()
         if step is None:
             continue
-        case_services.step_complete(assignment=a, code="approve_plan", actor=actor)
+        case_services.step_complete(assignment=a, code="approve_plan", actor=actor, check_permission=False)
         if a.state == AssignmentState.ASSIGNED:
-            case_services.assignment_accept(assignment=a, actor=actor)
+            case_services.assignment_accept(assignment=a, actor=actor, check_permission=False)
         if a.parent_id is None and a.role == AssignmentRole.LEAD and a.case.status == kinds.ON_CONTROL:
             case_services.case_transition(case=a.case, action="start", actor=actor, check_permission=False)
     return plan
@@ -519,8 +539,9 @@ def report_confirm(*, report: ExecutionReport, actor, note: str = "") -> Executi
         raise PermissionDenied(_("Only the head or the first deputy of the executing body confirms its report."))
     if report.state != ReportState.DRAFT:
         raise CaseStateError(_("This report has already been dealt with."))
+    # The confirmer's right was checked above (a head may hold the position without an executor's role).
     rnd = case_services.result_submit(case=report.assignment.case, actor=actor, text=report.text,
-                                      assignment=report.assignment)
+                                      assignment=report.assignment, check_permission=False)
     atts = list(report.attachments.all())
     if atts:
         Attachment.objects.filter(pk__in=[a.pk for a in atts]).update(review_round=rnd)
@@ -623,13 +644,13 @@ def progress_schedule(*, task: Task, now: datetime | None = None) -> ProgressRep
     sequence = 1
     while True:
         period_start = cal.add_months(start, (sequence - 1) * months, roll=False)
-        period_end = cal.add_months(start, sequence * months, roll=False)
+        next_start = cal.add_months(start, sequence * months, roll=False)
         if period_start > timezone.localtime(now).date():
             break
         report, created = ProgressReport.objects.get_or_create(
             task=task, organisation=lead.organisation, sequence=sequence,
-            defaults={"period_start": period_start, "period_end": period_end,
-                      "due_at": end_of_working_day(period_end, lead.organisation)})
+            defaults={"period_start": period_start, "period_end": next_start - timedelta(days=1),
+                      "due_at": end_of_working_day(next_start, lead.organisation)})
         if created:
             made = report
             case_services.workitem_open(key=_progress_key(report), case=task.case, action="progress_report",
@@ -649,6 +670,8 @@ def progress_submit(*, report: ProgressReport, actor, text: str, uploads: Iterab
             .order_by("-id").first())
     if lead is None or not case_services.permissions.can_execute(actor, lead):
         raise PermissionDenied(_("Only the lead executor enters the progress report."))
+    if report.task.case.closed_at is not None or lead.state in (AssignmentState.DONE, AssignmentState.CANCELLED):
+        raise CaseStateError(_("The task is no longer on control; progress reports are not needed."))
     if report.submitted_at is not None:
         raise CaseStateError(_("This progress report has already been entered."))
     text = (text or "").strip()
@@ -681,8 +704,11 @@ def sweep_progress_reports(now: datetime | None = None, batch: int = 500) -> int
     begun. Idempotent (unique per task, body and sequence)."""
     now = now or timezone.now()
     made = 0
+    today = timezone.localtime(now).date()
     ids = list(Task.objects.filter(needs_progress_reports=True, case__closed_at__isnull=True,
-                                   put_on_control_at__isnull=False).values_list("pk", flat=True))
+                                   put_on_control_at__isnull=False)
+               .annotate(last_end=Max("progress_reports__period_end"))
+               .filter(Q(last_end__isnull=True) | Q(last_end__lt=today)).values_list("pk", flat=True))
     for start in range(0, len(ids), batch):
         for task in Task.objects.filter(pk__in=ids[start:start + batch]):
             if progress_schedule(task=task, now=now) is not None:

@@ -65,38 +65,55 @@ def _is_controller(user) -> bool:
 
 # --- the task register ------------------------------------------------------------------------------
 
-def _organisation_choices(user) -> list[tuple[int, str]]:
+BODY_NAMES_MAX = 100  # suggestions for the executing-body search, only when the user's bodies are this few
+
+
+def _body_names(user) -> list[str]:
+    """Names of the active bodies in the user's subtrees, suggested (<datalist>) under the executing-body search
+    when there are at most ``BODY_NAMES_MAX`` of them; nothing for whole-country viewers (3,105 bodies)."""
     scope = StaffScope.for_user(user)
-    qs = Organisation.objects.filter(is_active=True)
-    base = 0
-    if not (user.is_superuser or scope.sees_whole_country):
-        q = Q(pk__in=[])
-        for path in scope.org_paths:
-            q |= Q(path__startswith=path)
-        qs = qs.filter(q)
-        base = min((m.organisation.depth for m in scope.memberships), default=0)
-    return [(pk, "\u2003" * max(0, depth - base) + name)
-            for pk, name, depth in qs.order_by("path").values_list("pk", "name", "depth")]
+    if user.is_superuser or scope.sees_whole_country or not scope.org_paths:
+        return []
+    q = Q(pk__in=[])
+    for path in scope.org_paths:
+        q |= Q(path__startswith=path)
+    names = list(Organisation.objects.filter(q, is_active=True).order_by("path")
+                 .values_list("name", flat=True)[:BODY_NAMES_MAX + 1])
+    return list(dict.fromkeys(names)) if len(names) <= BODY_NAMES_MAX else []
 
 
-def _document_choices(user) -> list[tuple[int, str]]:
-    rows = selectors.documents_visible_to(user).order_by("-date", "-id").values_list("pk", "number", "date")
-    return [(pk, f"{number} ({day:%d.%m.%Y})") for pk, number, day in rows]
+def _without(query, *names: str) -> str:
+    """The register's query string without these parameters (and the page): the link that drops a filter."""
+    query = query.copy()
+    for name in (*names, "page"):
+        query.pop(name, None)
+    return query.urlencode()
 
 
 @login_required
 @require_GET
 def home(request):
-    """The task register: every task the user may see, filtered, 50 to a page, executors prefetched."""
+    """The task register: every task the user may see, filtered, 50 to a page, executors prefetched. The
+    document and the executing body are searched by text; ``?document=<pk>`` and ``?organisation=<pk>`` (links
+    from the document page and the monitoring report) filter exactly and show which one is chosen."""
     _staff_only(request)
     user = request.user
-    form = f.TaskFilterForm(request.GET or None, documents=_document_choices(user),
-                            organisations=_organisation_choices(user))
+    form = f.TaskFilterForm(request.GET or None, body_names=_body_names(user))
     qs = selectors.tasks_visible_to(user)
+    chosen_document = chosen_organisation = None
     if form.is_bound and form.is_valid():
         c = form.cleaned_data
         qs = selectors.filter_tasks(qs, q=c["q"], status=c["status"], document=c["document"],
-                                    organisation=c["organisation"], overdue=c["overdue"])
+                                    document_q=c["document_q"], organisation=c["organisation"],
+                                    organisation_q=c["organisation_q"], overdue=c["overdue"])
+        if c["document"]:
+            doc = selectors.document_for(user, c["document"])
+            chosen_document = {"label": f"{doc} — {doc.title}" if doc else _("a document you may not see"),
+                               "clear": _without(request.GET, "document")}
+        if c["organisation"]:
+            body = Organisation.objects.filter(pk=c["organisation"]).first()
+            chosen_organisation = {"label": body.name if body else _("an unknown body"),
+                                   "clear": _without(request.GET, "organisation")}
     elif form.is_bound:
         qs = qs.none()
     qs = qs.prefetch_related(_lead_prefetch()).order_by("-case__opened_at", "-pk")
@@ -105,7 +122,8 @@ def home(request):
     query.pop("page", None)
     return render(request, "execution/home.html", {
         "form": form, "page": page, "query": query.urlencode(), "now": timezone.now(),
-        "can_register": _is_controller(user),
+        "can_register": _is_controller(user), "chosen_document": chosen_document,
+        "chosen_organisation": chosen_organisation,
     })
 
 
@@ -128,8 +146,15 @@ def documents(request):
         if form.cleaned_data["kind"]:
             qs = qs.filter(kind=form.cleaned_data["kind"])
         qs = search(qs, form.cleaned_data["q"])
-    qs = qs.annotate(task_count=Count("tasks")).order_by("-date", "-id")
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    # Paginate first, then count the tasks of this page's documents only (one aggregate query), instead of a
+    # GROUP BY over every visible document before the page is cut.
+    page = Paginator(qs.order_by("-date", "-id"), 50).get_page(request.GET.get("page"))
+    docs = list(page.object_list)
+    counts = dict(Task.objects.filter(document__in=[d.pk for d in docs]).order_by().values("document")
+                  .annotate(n=Count("pk")).values_list("document", "n"))
+    for d in docs:
+        d.task_count = counts.get(d.pk, 0)
+    page.object_list = docs
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "execution/documents.html", {
@@ -708,7 +733,9 @@ def _render_plan(request, doc, org, plan, *, formset=None, errors=(), status: in
     if plan is not None:
         plan = selectors.plans_visible_to(user).filter(pk=plan.pk).first()
     draft = plan is None or plan.state == PlanState.DRAFT
-    can_edit = draft and permissions.can_prepare_plan(user, org)
+    # An approved plan reopens for a revision when a task of the document reached the body after approval.
+    revisable = plan is not None and services.plan_needs_revision(plan)
+    can_edit = (draft or revisable) and permissions.can_prepare_plan(user, org)
     can_approve = plan is not None and draft and permissions.can_approve_plan(user, org)
     if can_edit and formset is None:
         formset = f.PlanRowFormSet(initial=_plan_initial(doc, org, plan), prefix="rows",
@@ -716,7 +743,7 @@ def _render_plan(request, doc, org, plan, *, formset=None, errors=(), status: in
     rows = list(plan.rows.select_related("task__case").order_by("position", "id")) if plan is not None else []
     return render(request, "execution/plan.html", {
         "doc": doc, "org": org, "plan": plan, "rows": rows, "formset": formset if can_edit else None,
-        "can_edit": can_edit, "can_approve": can_approve, "errors": list(errors),
+        "can_edit": can_edit, "can_approve": can_approve, "errors": list(errors), "revisable": revisable,
     }, status=status)
 
 

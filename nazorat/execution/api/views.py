@@ -48,6 +48,8 @@ from . import serializers as s
 
 # An empty filter value means "any" (as from an HTML form); the contract says so (nazorat/api/schema.py).
 ID = {"anyOf": [{"type": "integer", "minimum": 1, "maximum": 2**63 - 1}, {"type": "string", "maxLength": 0}]}
+# Free text as a form field takes it: any characters but NUL (Django refuses those with a 400).
+TEXT = {"type": "string", "pattern": "^[^\\x00]*$"}
 MAX_ID = 2**63 - 1
 CASE_NUMBER = re.compile(r"^[A-Za-z]+-\d+-\d{2}-\d{5}$")
 TRUE_FALSE = [("true", "true"), ("false", "false")]
@@ -178,6 +180,7 @@ def _task_action(request_serializer, summary, *, multipart=False, json=True):
 
 @extend_schema_view(
     list=extend_schema(summary="Tasks on control you may see", parameters=[
+        OpenApiParameter("q", TEXT, description="Number, document number, text; Latin or Cyrillic"),
         OpenApiParameter("document", ID, description="Id of the document"),
         OpenApiParameter("organisation", ID, description="Id of a body in the task's cascade")]),
     retrieve=extend_schema(summary="One task: the cascade with its timed steps, review rounds, reports and "
@@ -345,7 +348,8 @@ class ControlDocumentFilter(filters.FilterSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Control documents you may see"),
+    list=extend_schema(summary="Control documents you may see", parameters=[
+        OpenApiParameter("q", TEXT, description="Number, title, text; Latin or Cyrillic")]),
     retrieve=extend_schema(summary="A control document with the tasks of it you may see",
                            responses={200: s.ControlDocumentDetailSerializer, 404: api_s.ErrorSerializer}),
     create=extend_schema(summary="Register a legal act or instruction for control (controller)",
@@ -433,6 +437,7 @@ def _report_action(request_serializer, summary):
 
 @extend_schema_view(
     list=extend_schema(summary="Execution reports of the tasks you may see", parameters=[
+        OpenApiParameter("task", TEXT, description="The task's number"),
         OpenApiParameter("organisation", ID, description="Id of the executing body")]),
     retrieve=extend_schema(summary="One execution report",
                            responses={200: s.ExecutionReportSerializer, 404: api_s.ErrorSerializer}),
@@ -568,7 +573,8 @@ class PublicDocumentFilter(filters.FilterSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Published documents with their task and comment counts (no login)", auth=[]),
+    list=extend_schema(summary="Published documents with their task and comment counts (no login)", auth=[],
+                       parameters=[OpenApiParameter("q", TEXT, description="Number, title, text; Latin or Cyrillic")]),
     retrieve=extend_schema(summary="A published document with its tasks' execution status (no login)", auth=[],
                            responses={200: s.PublicControlDocumentDetailSerializer, 404: PUBLIC_ERRORS[404]}),
 )

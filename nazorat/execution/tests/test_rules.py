@@ -415,7 +415,7 @@ def test_six_monthly_progress_reports_are_scheduled_chased_and_overdue_when_miss
         first = ProgressReport.objects.get(task=task)
         # 12 March + 6 months = Saturday 12 September → Monday 14 September, end of the day's work
         assert (first.sequence, first.organisation) == (1, world.region)
-        assert (first.period_start, first.period_end) == (date(2026, 3, 12), date(2026, 9, 12))
+        assert (first.period_start, first.period_end) == (date(2026, 3, 12), date(2026, 9, 11))
         assert first.due_at == at("2026-09-14 18:00")
         item = _progress_item(first)
         assert (item.action, item.organisation, item.due_at, item.closed_at) == (
@@ -435,7 +435,7 @@ def test_six_monthly_progress_reports_are_scheduled_chased_and_overdue_when_miss
         reports = list(ProgressReport.objects.filter(task=task).order_by("sequence"))
         assert [r.sequence for r in reports] == [1, 2]
         second = reports[1]
-        assert (second.period_start, second.period_end) == (date(2026, 9, 12), date(2027, 3, 12))
+        assert (second.period_start, second.period_end) == (date(2026, 9, 12), date(2027, 3, 11))
         assert second.due_at == at("2027-03-12 18:00")
         assert not second.is_overdue
 
@@ -452,7 +452,7 @@ def test_a_quarterly_task_reports_every_three_months(world):
     with travel("2026-03-12 10:00"):
         task, lead = on_control(world, deadline_kind="periodic", period="quarterly", due_on=None)
         first = ProgressReport.objects.get(task=task)
-        assert (first.period_end, first.due_at) == (date(2026, 6, 12), at("2026-06-12 18:00"))
+        assert (first.period_end, first.due_at) == (date(2026, 6, 11), at("2026-06-12 18:00"))
     with travel("2026-06-12 09:00"):
         assert services.sweep_progress_reports() == 1
         assert services.sweep_progress_reports() == 0
@@ -461,9 +461,9 @@ def test_a_quarterly_task_reports_every_three_months(world):
         services.sweep_progress_reports()
     reports = list(ProgressReport.objects.filter(task=task).order_by("sequence"))
     assert [(r.sequence, r.period_start, r.period_end, r.due_at) for r in reports] == [
-        (1, date(2026, 3, 12), date(2026, 6, 12), at("2026-06-12 18:00")),
-        (2, date(2026, 6, 12), date(2026, 9, 12), at("2026-09-14 18:00")),  # Saturday → Monday
-        (3, date(2026, 9, 12), date(2026, 12, 12), at("2026-12-12 18:00")),  # a worked Saturday in 2026
+        (1, date(2026, 3, 12), date(2026, 6, 11), at("2026-06-12 18:00")),
+        (2, date(2026, 6, 12), date(2026, 9, 11), at("2026-09-14 18:00")),  # Saturday → Monday
+        (3, date(2026, 9, 12), date(2026, 12, 11), at("2026-12-12 18:00")),  # a worked Saturday in 2026
     ]
     assert WorkItem.objects.filter(action="progress_report", case=task.case).count() == 3
 
@@ -603,3 +603,84 @@ def test_a_date_deadline_ends_with_the_day_s_work_an_hour_earlier_before_a_holid
     deadline on a Sunday moves to Monday's end of work."""
     assert services.end_of_working_day(date(2026, 8, 28), world.region) == at("2026-08-28 17:00")
     assert services.end_of_working_day(date(2026, 4, 12), world.region) == at("2026-04-13 18:00")
+
+
+def test_a_task_arriving_after_the_plan_was_approved_reopens_the_plan(world):
+    """The region approved its plan for the document; a second task of the same document arrives later: the
+    plan is revised (the approved rows kept in the event) and approved again, completing the new step."""
+    from nazorat.core.models import Event
+    from nazorat.execution.models import ControlPlan
+
+    with travel("2026-04-06 10:00"):
+        doc = world.document()
+        first = world.task(doc, due_on=date(2026, 9, 30))
+        services.task_put_on_control(task=first, actor=world.moj_ctl,
+                                     executors=[{"organisation": world.region, "role": "lead"}])
+        row = {"task": first.pk, "text": "1. Suv", "mechanism": "Reja", "deadline": "30.09.2026",
+               "executors": "Tumanlar"}
+        plan = services.plan_save(document=doc, organisation=world.region, actor=world.cg, rows=[row])
+        services.plan_approve(plan=plan, actor=world.governor)
+        second = world.task(doc, item="2", due_on=date(2026, 10, 30))
+        services.task_put_on_control(task=second, actor=world.moj_ctl,
+                                     executors=[{"organisation": world.region, "role": "lead"}])
+        lead2 = Assignment.objects.get(case=second.case, parent=None)
+        assert services.plan_needs_revision(ControlPlan.objects.get(pk=plan.pk))
+        services.plan_save(document=doc, organisation=world.region, actor=world.cg, rows=[
+            row, {"task": second.pk, "text": "2. Yana", "mechanism": "Reja", "deadline": "30.10.2026",
+                  "executors": "Tumanlar"}])
+        revised = Event.objects.filter(action="plan.revised").latest("id")
+        assert revised.payload["previous_rows"][0]["text"] == "1. Suv"
+        services.plan_approve(plan=plan, actor=world.first_deputy)
+        assert steps_of(lead2)["approve_plan"].done_at is not None
+        second.case.refresh_from_db()
+        assert second.case.status == kinds.IN_PROGRESS
+
+
+def test_a_top_level_co_executor_reports_to_the_lead_body_not_to_the_chain(world):
+    with travel("2026-04-06 10:00"):
+        doc = world.document()
+        task = world.task(doc, due_on=date(2026, 9, 30))
+        services.task_put_on_control(task=task, actor=world.moj_ctl, executors=[
+            {"organisation": world.region, "role": "lead"}, {"organisation": world.district, "role": "co_executor"}])
+        co = Assignment.objects.get(case=task.case, organisation=world.district)
+        rep = services.report_write(assignment=co, actor=world.d_exec, text="Tuman qismi bajarildi.", uploads=[pdf()])
+        services.report_confirm(report=rep, actor=world.d_head)
+        rnd = ReviewRound.objects.get(assignment=co, verdict="pending")
+        assert rnd.reviewer_org == world.region and len(rnd.chain) == 1
+        services.task_review(review_round=rnd, actor=world.cg, accept=True)
+        lead = Assignment.objects.get(case=task.case, organisation=world.region)
+        from nazorat.execution import selectors
+
+        assert list(selectors.child_reports(lead)) == [rep]
+
+
+def test_a_chain_reconfigured_during_review_does_not_change_who_removes_the_task(world):
+    from nazorat.execution.models import ReviewChainStep
+
+    with travel("2026-04-06 10:00"):
+        task, lead = on_control(world, due_on=date(2026, 9, 30))
+        rep = services.report_write(assignment=lead, actor=world.region_exec, text="Bajarildi, hujjatlar ilova.",
+                                    uploads=[pdf()])
+        services.report_confirm(report=rep, actor=world.governor)
+        services.task_review(review_round=pending(lead), actor=world.moj_ctl, accept=True)
+        # the administrator shortens the Ministry's chain while the Cabinet holds the report
+        ReviewChainStep.objects.create(controller=world.moj, order=1, code="justice", label="Adliya", role="controller")
+        services.task_review(review_round=pending(lead), actor=world.cabinet_ctl, accept=True)
+        task.case.refresh_from_db()
+        assert task.case.closed_at is None and pending(lead).reviewer_org == world.chamber
+
+
+def test_one_person_cannot_decide_two_steps_of_the_same_submission(world):
+    """The hokimlik chain: a first deputy who is also in the control group accepts step 1 but may not accept
+    the first-deputy step of the same report too."""
+    with travel("2026-04-06 10:00"):
+        doc = world.document(number="45-f", actor=world.cg, issuer=world.region.pk)
+        task = world.task(doc, due_on=date(2026, 9, 30), actor=world.cg)
+        services.task_put_on_control(task=task, actor=world.cg,
+                                     executors=[{"organisation": world.district, "role": "lead"}])
+        lead = Assignment.objects.get(case=task.case, parent=None)
+        rep = services.report_write(assignment=lead, actor=world.d_exec, text="Tumanda bajarildi.", uploads=[pdf()])
+        services.report_confirm(report=rep, actor=world.d_head)
+        services.task_review(review_round=pending(lead), actor=world.first_deputy, accept=True)
+        with pytest.raises(PermissionDenied):
+            services.task_review(review_round=pending(lead), actor=world.first_deputy, accept=True)
