@@ -9,6 +9,7 @@ import io
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from nazorat.core.xlsx import append_text_row
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
@@ -65,7 +66,7 @@ def plan_xlsx(plan: ControlPlan, rows: list[ControlPlanRow]) -> bytes:
         cell.font = Font(bold=True)
         cell.alignment = wrap
     for i, row in enumerate(rows, start=1):
-        ws.append([i, row.text, row.mechanism, row.deadline, row.executors])
+        append_text_row(ws, [i, row.text, row.mechanism, row.deadline, row.executors])
         for cell in ws[ws.max_row]:
             cell.alignment = wrap
     for letter, width in zip("ABCDE", (6, 50, 50, 18, 32)):

@@ -28,10 +28,10 @@ from nazorat.cases.forms import ActionForm
 from nazorat.cases.models import Assignment, AssignmentRole, AssignmentState
 from nazorat.cases.services import CaseStateError
 from nazorat.core.search import search
-from nazorat.orgs.selectors import StaffScope
 
 from . import permissions, selectors, services
 from .models import DeadlineKind, ModerationState, Opinion, PublicComment
+from .selectors import moderated_bodies, pending_comments
 
 # --- forms ------------------------------------------------------------------------------------------------
 
@@ -155,23 +155,6 @@ def document(request, pk: int):
 
 
 # --- moderation -------------------------------------------------------------------------------------------
-
-def moderated_bodies(user):
-    """The bodies whose documents' comments this person moderates; None: all (a superuser)."""
-    if getattr(user, "is_superuser", False):
-        return None
-    scope = StaffScope.for_user(user)
-    return sorted({m.organisation for m in scope.memberships if permissions.can_control(user, m.organisation)},
-                  key=lambda o: o.path)
-
-
-def pending_comments(user):
-    """The moderation queue: pending comments on the documents of the bodies the user moderates, oldest first."""
-    qs = (PublicComment.objects.filter(state=ModerationState.PENDING)
-          .select_related("document", "document__controller", "task", "author").order_by("created_at", "id"))
-    bodies = moderated_bodies(user)
-    return qs if bodies is None else qs.filter(document__controller__in=[b.pk for b in bodies])
-
 
 def _may_moderate(user) -> bool:
     bodies = moderated_bodies(user)

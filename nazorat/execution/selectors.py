@@ -162,3 +162,29 @@ def plans_visible_to(user) -> QuerySet[ControlPlan]:
 
 def progress_reports_of(task: Task) -> QuerySet[ProgressReport]:
     return task.progress_reports.select_related("organisation", "submitted_by").order_by("sequence")
+
+
+def moderated_bodies(user):
+    """The bodies whose documents' comments this person moderates; None: all (a superuser)."""
+    from . import permissions
+
+    if getattr(user, "is_superuser", False):
+        return None
+    if not getattr(user, "is_authenticated", False):
+        return []
+    scope = StaffScope.for_user(user)
+    return sorted({m.organisation for m in scope.memberships if permissions.can_control(user, m.organisation)},
+                  key=lambda o: o.path)
+
+
+def comments_for_moderation(user) -> QuerySet[PublicComment]:
+    """Every comment (pending, published, rejected) on the documents of the bodies the user moderates — never
+    those of other bodies: an unpublished comment is seen by its moderators only."""
+    qs = PublicComment.objects.select_related("document", "document__controller", "task", "task__case", "author")
+    bodies = moderated_bodies(user)
+    return qs if bodies is None else qs.filter(document__controller__in=[b.pk for b in bodies])
+
+
+def pending_comments(user) -> QuerySet[PublicComment]:
+    """The moderation queue: pending comments on the documents of the bodies the user moderates, oldest first."""
+    return comments_for_moderation(user).filter(state=ModerationState.PENDING).order_by("created_at", "id")

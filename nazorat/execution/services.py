@@ -293,6 +293,41 @@ def task_put_on_control(*, task: Task, actor, executors: Iterable[dict], instruc
 
 
 @transaction.atomic
+def task_add_executor(*, task: Task, actor, organisation: Organisation, role: str = AssignmentRole.CO_EXECUTOR,
+                      due_at=None, instructions: str = "") -> Assignment:
+    """The controller names one more executor of a task already on control (a co-executor, or a new lead after
+    recalling the old one), with the same three timed steps (rule 19)."""
+    case = task.case
+    if not permissions.can_control(actor, case.owner):
+        raise PermissionDenied(_("Only the controlling body names the executors."))
+    if case.status == kinds.REGISTERED:
+        raise CaseStateError(_("Put the task on control first."))
+    if organisation.pk == case.owner_id:
+        raise ValidationError({"organisation": _("The controlling body cannot be its own executor.")})
+    if isinstance(due_at, date) and not isinstance(due_at, datetime):
+        due_at = end_of_working_day(due_at, organisation)
+    assignment = case_services.assignment_create(
+        case=case, actor=actor, organisation=organisation, role=role, due_at=due_at, instructions=instructions,
+        steps=STEPS, check_permission=False)
+    task = Task.objects.get(pk=task.pk)
+    if role == AssignmentRole.LEAD and task.needs_progress_reports:
+        progress_schedule(task=task)
+    return assignment
+
+
+@transaction.atomic
+def task_recall_executor(*, assignment: Assignment, actor, reason: str) -> Assignment:
+    """The controller recalls an executor it named (and what that body passed on), with the reason; the reports
+    and rounds so far are kept."""
+    if assignment.parent_id is not None:
+        raise ValidationError({"assignment": _("Only executors the controller named can be recalled here; the body "
+                                               "that passed the task on withdraws its own.")})
+    if not permissions.can_control(actor, assignment.case.owner):
+        raise PermissionDenied(_("Only the controlling body recalls the executors."))
+    return case_services.assignment_cancel(assignment=assignment, actor=actor, reason=reason)
+
+
+@transaction.atomic
 def task_pass_on(*, assignment: Assignment, actor, organisation: Organisation, due_at=None,
                  role: str = AssignmentRole.LEAD, instructions: str = "") -> Assignment:
     """A receiving body passes the task on to a subordinate body (a region to its districts, a ministry to its

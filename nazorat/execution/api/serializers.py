@@ -114,6 +114,8 @@ class ReportInputSerializer(AssignmentInputSerializer):
 
 
 class TaskReviewInputSerializer(serializers.Serializer):
+    round = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1, help_text=_(
+        "The review round decided (from review_rounds); without it, the first one waiting on you."))
     accept = serializers.BooleanField(help_text=_("True accepts; false returns the report to the executor."))
     reasons = serializers.CharField(required=False, allow_blank=True, default="",
                                     help_text=_("The objections; required to return."))
@@ -122,6 +124,15 @@ class TaskReviewInputSerializer(serializers.Serializer):
 class TaskExtensionInputSerializer(AssignmentInputSerializer):
     requested_due_on = serializers.DateField(help_text=_("Later than the current deadline."))
     reasons = serializers.CharField(help_text=_("Why more time is needed (at least 10 characters)."))
+
+
+class AddExecutorInputSerializer(ExecutorInputSerializer):
+    role = serializers.ChoiceField(choices=AssignmentRole.choices, default=AssignmentRole.CO_EXECUTOR)
+    instructions = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class RecallExecutorInputSerializer(AssignmentInputSerializer):
+    reason = serializers.CharField(help_text=_("Why the executor is recalled."))
 
 
 class TaskWithdrawInputSerializer(serializers.Serializer):

@@ -233,6 +233,26 @@ class TaskViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
               task=task, actor=request.user, executors=executors, instructions=v["instructions"])
         return self._detail(number)
 
+    @_task_action(s.AddExecutorInputSerializer, "Name one more executor of a task on control — a co-executor, or a "
+                                                "new lead after recalling the old one (controller)")
+    @action(detail=True, methods=["post"])
+    def add_executor(self, request, number=None):
+        task = self._task(number)
+        v = _input(request, s.AddExecutorInputSerializer)
+        _call(services.task_add_executor, rename={"due_at": "due_on"}, task=task, actor=request.user,
+              organisation=v["organisation"], role=v["role"], due_at=v.get("due_on"), instructions=v["instructions"])
+        return self._detail(number)
+
+    @_task_action(s.RecallExecutorInputSerializer, "Recall an executor the controller named, with the reason "
+                                                   "(controller)")
+    @action(detail=True, methods=["post"])
+    def recall_executor(self, request, number=None):
+        task = self._task(number)
+        v = _input(request, s.RecallExecutorInputSerializer)
+        assignment = self._assignment(task, v["assignment"])
+        _call(services.task_recall_executor, assignment=assignment, actor=request.user, reason=v["reason"])
+        return self._detail(number)
+
     @_task_action(s.PassOnInputSerializer, "Pass the task on to a body under the receiving one, with a deadline no "
                                            "later than its own")
     @action(detail=True, methods=["post"])
@@ -284,7 +304,15 @@ class TaskViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def review(self, request, number=None):
         task = self._task(number)
         v = _input(request, s.TaskReviewInputSerializer)
-        rnd = selectors.pending_round_for(request.user, task)
+        if v.get("round"):
+            # Several reports may wait on the same reviewer (two districts at the region): name the round.
+            rnd = selectors.rounds_of(task).filter(pk=v["round"]).first()
+            if rnd is None:
+                raise ValidationError({"round": [_("This task has no such review round.")]})
+            if rnd.verdict != Verdict.PENDING:
+                raise CaseStateError(_("This result has already been reviewed."))
+        else:
+            rnd = selectors.pending_round_for(request.user, task)
         if rnd is None:
             if selectors.rounds_of(task).filter(verdict=Verdict.PENDING).exists():
                 raise PermissionDenied(_("The report under review waits on another reviewer."))
@@ -657,9 +685,7 @@ class PublicCommentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = s.PublicCommentStaffSerializer
 
     def get_queryset(self):
-        documents = selectors.documents_visible_to(self.request.user).values("pk")
-        return (PublicComment.objects.filter(document__in=documents).select_related("task__case")
-                .order_by("-created_at", "-id"))
+        return selectors.comments_for_moderation(self.request.user).order_by("-created_at", "-id")
 
     @extend_schema(request=s.ModerateInputSerializer, responses={200: s.PublicCommentStaffSerializer, **ERRORS},
                    summary="Publish a comment, or reject it with the reason (the controlling body's staff)")

@@ -8,6 +8,7 @@ import io
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from nazorat.core.xlsx import append_text_row
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -57,13 +58,13 @@ def discipline_xlsx(register: queries.DisciplineRegister) -> bytes:
     _header(ws, [_("Person"), _("Body"), _("Not executed"), _("Executed late"), _("Returned"), _("Tasks"),
                  _("Measures recorded")])
     for p in register.people:
-        ws.append([p.name + (f" ({_('head')})" if p.is_head else ""), p.organisation.name, len(p.not_executed),
+        append_text_row(ws, [p.name + (f" ({_('head')})" if p.is_head else ""), p.organisation.name, len(p.not_executed),
                    len(p.late), len(p.returned), ", ".join(i.number for i in p.tasks),
                    "; ".join(f"{m.get_kind_display()}: {m.note}" for m in p.measures)])
     ws = wb.create_sheet(_sheet_title(str(_("Bodies"))))
     _header(ws, [_("Body"), _("Not executed"), _("Executed late"), _("Returned"), _("Measures recorded")])
     for b in register.bodies:
-        ws.append([b.organisation.name, b.not_executed, b.late, b.returned, b.measures])
+        append_text_row(ws, [b.organisation.name, b.not_executed, b.late, b.returned, b.measures])
     t = register.totals
     ws.append([str(_("Total")), t.not_executed, t.late, t.returned, t.measures])
     ws = wb.create_sheet(_sheet_title(str(_("Tasks"))))
@@ -72,7 +73,7 @@ def discipline_xlsx(register: queries.DisciplineRegister) -> bytes:
         for label, items in ((_("Not executed"), p.not_executed), (_("Executed late"), p.late),
                              (_("Returned"), p.returned)):
             for i in items:
-                ws.append([p.name, p.organisation.name, str(label), i.number, i.title, _when(i.due_at), _when(i.when),
+                append_text_row(ws, [p.name, p.organisation.name, str(label), i.number, i.title, _when(i.due_at), _when(i.when),
                            i.note])
     return _save(wb)
 

@@ -556,3 +556,43 @@ def test_the_schema_documents_every_execution_endpoint_with_its_errors(api, db):
     assert paths["/api/v1/public/control-documents/"]["get"].get("security") in (None, [{}]) or {} in \
         paths["/api/v1/public/control-documents/"]["get"]["security"]
     assert "multipart/form-data" in paths["/api/v1/tasks/{number}/report/"]["post"]["requestBody"]["content"]
+
+
+def test_the_controller_adds_and_recalls_executors_of_a_task_on_control(world):
+    """A co-executor is added after the task went on control (with its timed steps); the lead is recalled with
+    a reason and a new lead named; an executor may do neither."""
+    from datetime import date
+
+    from rest_framework.test import APIClient
+
+    from nazorat.cases.models import Assignment
+    from nazorat.execution import services
+
+    doc = world.document()
+    task = world.task(doc, due_on=date.today().replace(year=date.today().year + 1, month=1, day=15))
+    services.task_put_on_control(task=task, actor=world.moj_ctl,
+                                 executors=[{"organisation": world.region, "role": "lead"}])
+    number = task.case.number
+    api = APIClient()
+    api.force_authenticate(world.region_exec)
+    refused = api.post(f"/api/v1/tasks/{number}/add_executor/", {"organisation": world.district.pk}, format="json")
+    assert refused.status_code == 403
+    api.force_authenticate(world.moj_ctl)
+    added = api.post(f"/api/v1/tasks/{number}/add_executor/", {"organisation": world.district.pk}, format="json")
+    assert added.status_code == 200, added.content
+    co = Assignment.objects.get(case=task.case, organisation=world.district)
+    assert co.role == "co_executor" and co.steps.count() == 3
+    lead = Assignment.objects.get(case=task.case, organisation=world.region)
+    no_reason = api.post(f"/api/v1/tasks/{number}/recall_executor/", {"assignment": lead.pk, "reason": ""},
+                         format="json")
+    assert no_reason.status_code == 400
+    lead.refresh_from_db()
+    assert lead.state != "cancelled"
+    recalled = api.post(f"/api/v1/tasks/{number}/recall_executor/",
+                        {"assignment": lead.pk, "reason": "Boshqa organ ijrochi etib belgilandi"}, format="json")
+    assert recalled.status_code == 200
+    lead.refresh_from_db()
+    assert lead.state == "cancelled"
+    new_lead = api.post(f"/api/v1/tasks/{number}/add_executor/",
+                        {"organisation": world.other_district.pk, "role": "lead"}, format="json")
+    assert new_lead.status_code == 200, new_lead.content
