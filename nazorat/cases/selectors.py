@@ -19,10 +19,10 @@ def _scope_org_ids(scope: StaffScope) -> tuple[list[int], list[int]]:
         subtree = Q(pk__in=[])
         for path in scope.org_paths:
             subtree |= Q(path__startswith=path)
-        own = list(Organisation.objects.filter(subtree).values_list("pk", flat=True))
+        own = list(Organisation.objects.filter(subtree).order_by().values_list("pk", flat=True))
         wide: list[int] = []
         if scope.wide_territories:
-            wide = list(Organisation.objects.filter(scope.territory_q("territory__code"))
+            wide = list(Organisation.objects.filter(scope.territory_q("territory__code")).order_by()
                         .values_list("pk", flat=True))
         cached = (own, wide)
         scope._visibility_org_ids = cached
@@ -37,7 +37,7 @@ def staff_visibility_q(user, prefix: str = "", *, correlated: bool = True) -> Q 
 
     ``correlated=True``: each part a correlated ``EXISTS`` — the cheapest when the outer query is already one
     row (a lookup by primary key or number). ``correlated=False``: the same rows as ``<case id> IN (<cases of
-    assignments / rounds / work items of these organisation ids>)``, the ids of the user's bodies read first
+    assignments ∪ rounds ∪ work items of these organisation ids>)``, the ids of the user's bodies read first
     (``_scope_org_ids``), so every part is an index range read once per statement — the cheap form for lists,
     counts and ``EXISTS`` over many rows (docs/performance.md, execution control at national scale)."""
     if user.is_superuser:
@@ -65,16 +65,19 @@ def staff_visibility_q(user, prefix: str = "", *, correlated: bool = True) -> Q 
 
 
 def _staff_q_by_ids(scope: StaffScope, prefix: str) -> Q:
+    """Owned by one of the user's bodies, or in one set: the cases of their bodies' assignments, review rounds and
+    work items (and of assignments in the territories they oversee) — a ``UNION`` of index ranges read once,
+    which both databases answer faster than one hashed subquery per part."""
     own, wide = _scope_org_ids(scope)
     case_id = f"{prefix[:-2]}_id" if prefix else "pk"
+    parts = [ReviewRound.objects.filter(reviewer_org_id__in=own).order_by().values("case_id"),
+             WorkItem.objects.filter(organisation_id__in=own).order_by().values("case_id")]
     q = Q(**{f"{prefix}owner_id__in": own})
-    q |= Q(**{f"{case_id}__in": Assignment.objects.filter(organisation_id__in=own).values("case_id")})
-    q |= Q(**{f"{case_id}__in": ReviewRound.objects.filter(reviewer_org_id__in=own).values("case_id")})
-    q |= Q(**{f"{case_id}__in": WorkItem.objects.filter(organisation_id__in=own).values("case_id")})
     if scope.wide_territories:
         q |= scope.territory_q(f"{prefix}territory__code")
-        q |= Q(**{f"{case_id}__in": Assignment.objects.filter(organisation_id__in=wide).values("case_id")})
-    return q
+        parts.append(Assignment.objects.filter(organisation_id__in=wide).order_by().values("case_id"))
+    cases = Assignment.objects.filter(organisation_id__in=own).order_by().values("case_id").union(*parts)
+    return q | Q(**{f"{case_id}__in": cases})
 
 
 def _staff_q(user) -> Q | None:
