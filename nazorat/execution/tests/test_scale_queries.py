@@ -12,12 +12,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from nazorat import testing
 from nazorat.cases.selectors import staff_cases_visible_to
 from nazorat.execution import selectors, services
 from nazorat.execution.forms import PutOnControlForm
 from nazorat.execution.models import ControlDocument, Task
 from nazorat.orgs.models import Organisation
-from nazorat import testing
 
 from .conftest import at
 
