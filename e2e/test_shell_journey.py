@@ -31,8 +31,10 @@ def test_home_switch_to_cyrillic_login_and_inbox(page, live_server, demo_world):
     expect(page.locator("html")).to_have_attribute("lang", "uz-Cyrl")
     inbox = page.get_by_test_id("inbox")
     expect(inbox).to_be_visible()
-    expect(inbox.locator("tbody tr")).to_have_count(2)  # register + execute for the demo letter to Chust
+    # register + execute for the demo letter to Chust, and "execute" for the two demo tasks the district holds
+    expect(inbox.locator("tbody tr")).to_have_count(4)
     expect(inbox).to_contain_text("X-")
+    expect(inbox).to_contain_text("T-")
     assert serious_violations(page) == []
 
     inbox.locator("tbody tr a").first.click()

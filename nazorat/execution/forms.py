@@ -225,6 +225,34 @@ class NameExecutorForm(PersonForm):
     """The responsible person among the body's active staff, and optionally the unit."""
 
 
+class AddExecutorForm(ActionForm):
+    """The controller names one more executor of a task on control: a co-executor, or a new lead after recalling
+    the old one."""
+
+    error_aliases = {"due_at": "due_on", "executors": "organisation"}
+
+    organisation = OrganisationChoiceField(label=_("Executing body"), queryset=Organisation.objects.none(),
+                                           empty_label=_("— choose a body —"))
+    role = forms.ChoiceField(label=_("Role"), choices=AssignmentRole.choices, initial=AssignmentRole.CO_EXECUTOR)
+    due_on = forms.DateField(label=_("Deadline"), required=False, widget=DateInput())
+    instructions = forms.CharField(label=_("Instructions"), required=False, max_length=5000,
+                                   widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, task, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = executor_bodies(task.case.owner)
+        due = local_date(task.case.due_at)
+        self.fields["due_on"].initial = due
+        self.fields["due_on"].help_text = (
+            _("At the latest the task's deadline, %(due)s; empty means that deadline.") % {
+                "due": due.strftime("%d.%m.%Y")} if due else _("Optional: the task has no deadline."))
+
+
+class RecallExecutorForm(ActionForm):
+    reason = forms.CharField(label=_("Why the executor is recalled"), max_length=2000,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+
 class PassOnForm(ActionForm):
     error_aliases = {"due_at": "due_on", "parent": NON_FIELD_ERRORS}
 

@@ -286,6 +286,8 @@ ACTION_LABELS = {
     "extension_decide": gettext_lazy("Decide the extension request"),
     "withdraw": gettext_lazy("Withdraw from control"),
     "progress": gettext_lazy("Enter the progress report"),
+    "add_executor": gettext_lazy("Name one more executor"),
+    "recall_executor": gettext_lazy("Recall this executor"),
 }
 SUBMIT_LABELS = {
     "put_on_control": gettext_lazy("Put on control"),
@@ -298,7 +300,7 @@ SUBMIT_LABELS = {
     "progress": gettext_lazy("Enter the progress report"),
 }
 # Which object an action's hidden "target" names.
-TARGETS = {"register": "assignment", "name_executor": "assignment", "pass_on": "assignment", "report": "assignment",
+TARGETS = {"recall_executor": "assignment", "register": "assignment", "name_executor": "assignment", "pass_on": "assignment", "report": "assignment",
            "extension_request": "assignment", "confirm_report": "report", "review": "round",
            "extension_decide": "extension", "progress": "progress"}
 DECISION_TEMPLATES = {"confirm_report": "execution/actions/confirm_report.html",
@@ -381,6 +383,10 @@ def _form_for(key: str, task: Task, obj, data=None, files=None):
         return f.ExtensionDecisionForm(data, auto_id=auto)
     if key == "withdraw":
         return f.WithdrawForm(data, auto_id=auto)
+    if key == "add_executor":
+        return f.AddExecutorForm(data, task=task, auto_id=auto)
+    if key == "recall_executor":
+        return f.RecallExecutorForm(data, auto_id=auto)
     if key == "progress":
         return f.ProgressForm(data, files, auto_id=auto)
     raise Http404
@@ -422,8 +428,10 @@ def _permitted(key: str, user, task: Task, obj) -> bool:
     """The permission part only (the same predicate the service checks, or a stricter one); a stale page's
     action in the wrong state still reaches the service, which answers with its reason."""
     case = task.case
-    if key in ("put_on_control", "withdraw"):
+    if key in ("put_on_control", "withdraw", "add_executor"):
         return permissions.can_control(user, case.owner)
+    if key == "recall_executor":
+        return obj.parent_id is None and permissions.can_control(user, case.owner)
     if key in ("register", "name_executor", "pass_on"):
         return case_permissions.can_pass_on(user, obj)
     if key in ("report", "extension_request"):
@@ -484,6 +492,14 @@ def _run(key: str, task: Task, obj, user, form) -> str:
     if key == "withdraw":
         services.task_withdraw(task=task, actor=user, reason=data["reason"])
         return _("The task is withdrawn from control.")
+    if key == "add_executor":
+        added = services.task_add_executor(task=task, actor=user, organisation=data["organisation"],
+                                           role=data["role"], due_at=data.get("due_on"),
+                                           instructions=data.get("instructions", ""))
+        return _("%(body)s is named an executor; it is told.") % {"body": added.organisation.name}
+    if key == "recall_executor":
+        services.task_recall_executor(assignment=obj, actor=user, reason=data["reason"])
+        return _("The executor is recalled.")
     if key == "progress":
         services.progress_submit(report=obj, actor=user, text=data["text"], uploads=data.get("files") or [])
         return _("The progress report is entered.")
@@ -559,6 +575,8 @@ def _action_groups(user, task: Task, tree, reports, extensions, progress, slots:
     if permissions.can_control(user, case.owner):
         if case.status == kinds.REGISTERED:
             own.append(act("put_on_control"))
+        else:
+            own.append(act("add_executor"))
         own.append(act("withdraw", style="danger"))
     if own:
         groups.append(Group(title=_("This task"), actions=own))
@@ -584,6 +602,8 @@ def _action_groups(user, task: Task, tree, reports, extensions, progress, slots:
             acts.append(act("report", a, above=rollup.get(a.pk, [])))
         if may_execute and (a.due_at or case.due_at) and a.pk not in pending_ext:
             acts.append(act("extension_request", a))
+        if a.parent_id is None and permissions.can_control(user, case.owner):
+            acts.append(act("recall_executor", a, style="danger"))
         if acts:
             groups.append(Group(title=a.organisation.name, actions=acts, assignment=a))
 
@@ -600,9 +620,14 @@ def _action_groups(user, task: Task, tree, reports, extensions, progress, slots:
 def _rollup(reports) -> dict[int, list[ExecutionReport]]:
     """For each assignment, the confirmed reports of the bodies it passed the task on to (R-A4)."""
     out: dict[int, list[ExecutionReport]] = {}
+    lead = selectors.lead_assignment(reports[0].task) if reports else None
     for r in reports:
-        if r.state == "confirmed" and r.assignment.parent_id:
+        if r.state != "confirmed":
+            continue
+        if r.assignment.parent_id:
             out.setdefault(r.assignment.parent_id, []).append(r)
+        elif r.assignment.role == "co_executor" and lead is not None:  # co-executors report to the lead body
+            out.setdefault(lead.pk, []).append(r)
     return out
 
 

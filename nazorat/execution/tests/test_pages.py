@@ -509,3 +509,30 @@ def test_control_plan_edit_approve_pdf_and_excel(client, world, monday):
     login(client, world.pop_exec)  # another district: not its document
     assert client.get(url).status_code == 404
     assert client.get(reverse("execution:plan_pdf", args=[doc.pk, world.region.pk])).status_code == 404
+
+
+def test_the_controller_names_a_co_executor_and_recalls_it_on_the_task_page(world, client):
+    from datetime import date
+
+    from nazorat.cases.models import Assignment
+    from nazorat.execution import services
+
+    doc = world.document()
+    task = world.task(doc, due_on=date(2099, 6, 30))
+    services.task_put_on_control(task=task, actor=world.moj_ctl,
+                                 executors=[{"organisation": world.region, "role": "lead"}])
+    url = reverse("execution:task_action", args=[task.case.number, "add_executor"])
+    client.force_login(world.region_exec)
+    assert client.post(url, {"organisation": world.chamber.pk, "role": "co_executor"}).status_code == 403
+    client.force_login(world.moj_ctl)
+    page = client.get(reverse("execution:task", args=[task.case.number])).content.decode()
+    assert 'data-testid="form-add_executor"' in page and 'data-testid="form-recall_executor"' in page
+    response = client.post(url, {"organisation": world.chamber.pk, "role": "co_executor"})
+    assert response.status_code == 302
+    co = Assignment.objects.get(case=task.case, organisation=world.chamber)
+    assert co.role == "co_executor" and co.steps.count() == 3
+    recall = reverse("execution:task_action", args=[task.case.number, "recall_executor"])
+    assert client.post(recall, {"target": co.pk, "reason": ""}).status_code == 400
+    assert client.post(recall, {"target": co.pk, "reason": "Notoʻgʻri belgilangan"}).status_code == 302
+    co.refresh_from_db()
+    assert co.state == "cancelled"

@@ -4,6 +4,7 @@ opinion from signed-in users, shown only after the controlling body's staff publ
 from datetime import date
 
 import pytest
+from django.conf import settings
 import time_machine
 from django.urls import reverse
 
@@ -113,7 +114,8 @@ def test_comment_is_pending_until_moderated_then_shown_and_counted(client, world
     c.refresh_from_db()
     assert c.state == "published" and c.moderated_by == world.moj_ctl
 
-    client.logout()
+    client.logout()  # the test client forgets its cookies, the English language one too
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     assert "Suv taʼminoti yaxshilandi" in client.get(page(public)).content.decode()
     listed = client.get(LIST).context["page"].object_list
     row = next(d for d in listed if d.pk == public.pk)

@@ -314,7 +314,8 @@ def test_no_execution_service_lets_anyone_set_their_own_deadline(world):
               if fn.__module__ == services.__name__ and not name.startswith("_")}
     takes_deadline = {name for name, fn in public.items()
                       if {"due_at", "due_on", "deadline"} & set(inspect.signature(fn).parameters)}
-    assert takes_deadline == {"task_pass_on"}  # a deadline for the body below, never for one's own
+    # a deadline for the body below, or the controller's for the executors it names — never for one's own
+    assert takes_deadline == {"task_pass_on", "task_add_executor"}
     with travel("2026-03-02 09:00"):
         task, lead = on_control(world)
         with pytest.raises(ValidationError):  # passing it "on" to itself with more time
