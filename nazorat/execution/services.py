@@ -523,7 +523,7 @@ def report_write(*, assignment: Assignment, actor, text: str, uploads: Iterable 
     head's (or first deputy's) confirmation before it goes up."""
     if not case_services.permissions.can_execute(actor, assignment):
         raise PermissionDenied(_("Only the executing body may write its execution report."))
-    assignment = Assignment.objects.select_for_update().select_related("case__task").get(pk=assignment.pk)
+    assignment = Assignment.objects.select_for_update(of=("self",)).select_related("case__task").get(pk=assignment.pk)
     if assignment.case.closed_at is not None:
         raise CaseStateError(_("The case is closed; nothing more can be done on it."))
     if assignment.state not in (AssignmentState.ASSIGNED, AssignmentState.IN_PROGRESS):
@@ -569,7 +569,7 @@ def report_write(*, assignment: Assignment, actor, text: str, uploads: Iterable 
 def report_confirm(*, report: ExecutionReport, actor, note: str = "") -> ExecutionReport:
     """The head or the first deputy confirms the report; it goes up as a review round of the kernel: to the body
     that passed the task on (district → region), or for the top-level lead to the first reviewer of the chain."""
-    report = ExecutionReport.objects.select_for_update().select_related("assignment__case").get(pk=report.pk)
+    report = ExecutionReport.objects.select_for_update(of=("self",)).select_related("assignment__case").get(pk=report.pk)
     if not permissions.can_confirm_report(actor, report.assignment.organisation):
         raise PermissionDenied(_("Only the head or the first deputy of the executing body confirms its report."))
     if report.state != ReportState.DRAFT:
@@ -598,7 +598,7 @@ def report_confirm(*, report: ExecutionReport, actor, note: str = "") -> Executi
 @transaction.atomic
 def report_send_back(*, report: ExecutionReport, actor, note: str) -> ExecutionReport:
     """The head sends the draft back to the executor with a note; the executor writes a new one."""
-    report = ExecutionReport.objects.select_for_update().select_related("assignment__case").get(pk=report.pk)
+    report = ExecutionReport.objects.select_for_update(of=("self",)).select_related("assignment__case").get(pk=report.pk)
     if not permissions.can_confirm_report(actor, report.assignment.organisation):
         raise PermissionDenied(_("Only the head or the first deputy of the executing body confirms its report."))
     if report.state != ReportState.DRAFT:
@@ -700,7 +700,7 @@ def progress_schedule(*, task: Task, now: datetime | None = None) -> ProgressRep
 
 @transaction.atomic
 def progress_submit(*, report: ProgressReport, actor, text: str, uploads: Iterable = ()) -> ProgressReport:
-    report = ProgressReport.objects.select_for_update().select_related("task__case").get(pk=report.pk)
+    report = ProgressReport.objects.select_for_update(of=("self",)).select_related("task__case").get(pk=report.pk)
     lead = (Assignment.objects.filter(case=report.task.case, organisation=report.organisation, parent__isnull=True)
             .order_by("-id").first())
     if lead is None or not case_services.permissions.can_execute(actor, lead):
@@ -781,7 +781,7 @@ def comment_add(*, document: ControlDocument, actor, opinion: str, text: str, ta
 
 @transaction.atomic
 def comment_moderate(*, comment: PublicComment, actor, publish: bool, reason: str = "") -> PublicComment:
-    comment = PublicComment.objects.select_for_update().select_related("document").get(pk=comment.pk)
+    comment = PublicComment.objects.select_for_update(of=("self",)).select_related("document").get(pk=comment.pk)
     if not permissions.can_moderate(actor, comment.document):
         raise PermissionDenied(_("Only the controlling body's staff moderate comments."))
     if comment.state != ModerationState.PENDING:

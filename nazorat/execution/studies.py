@@ -395,7 +395,7 @@ def workplan_create(*, actor, organisation, kind: str, period_start, title: str,
 
 
 def _lock_plan(plan: WorkPlan) -> WorkPlan:
-    return WorkPlan.objects.select_for_update().select_related("organisation", "owner").get(pk=plan.pk)
+    return WorkPlan.objects.select_for_update(of=("self",)).select_related("organisation", "owner").get(pk=plan.pk)
 
 
 @transaction.atomic
@@ -446,7 +446,7 @@ def workplan_approve(*, plan: WorkPlan, actor) -> WorkPlan:
 
 @transaction.atomic
 def workplan_item_done(*, item: WorkPlanItem, actor, note: str) -> WorkPlanItem:
-    item = WorkPlanItem.objects.select_for_update().select_related("plan__organisation").get(pk=item.pk)
+    item = WorkPlanItem.objects.select_for_update(of=("self",)).select_related("plan__organisation").get(pk=item.pk)
     plan = item.plan
     if not can_edit_workplan(actor, plan):
         raise PermissionDenied(_("Only the plan's owner or the body's control group, head or first deputy "
@@ -528,7 +528,7 @@ def study_plan(*, actor, organisation, subject: str, planned_on, target_organisa
 
 
 def _lock_study(study: Study) -> Study:
-    return Study.objects.select_for_update().select_related("organisation").get(pk=study.pk)
+    return Study.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=study.pk)
 
 
 def _close(study: Study, actor, *, reason: str) -> None:
@@ -612,7 +612,7 @@ def study_measure_done(*, measure: StudyMeasure, actor, note: str) -> StudyMeasu
     """Record a measure as taken; the study closes when it was the last one open."""
     measure = StudyMeasure.objects.select_related("study__organisation", "responsible").get(pk=measure.pk)
     study = _lock_study(measure.study)
-    measure = StudyMeasure.objects.select_for_update().select_related("responsible").get(pk=measure.pk)
+    measure = StudyMeasure.objects.select_for_update(of=("self",)).select_related("responsible").get(pk=measure.pk)
     measure.study = study
     if not can_mark_measure_done(actor, measure):
         raise PermissionDenied(_("Only the conducting body or the responsible body's control group, head or first "
