@@ -3,7 +3,36 @@ a formula by openpyxl and run when the file is opened (CSV/formula injection).""
 
 from __future__ import annotations
 
+import io
+
+from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def header_row(ws, values) -> None:
+    """A bold header row in a write-only sheet."""
+    cells = []
+    for v in values:
+        c = WriteOnlyCell(ws, value=str(v))
+        c.font = Font(bold=True)
+        cells.append(c)
+    ws.append(cells)
+
+
+def workbook_bytes(wb: Workbook) -> bytes:
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def sheet_title(text: str) -> str:
+    """A sheet name Excel accepts: no [ ] : * ? / or backslash, and at most 31 characters."""
+    for ch in "[]:*?/\\":
+        text = text.replace(ch, " ")
+    return text[:31]
 
 
 def append_text_row(ws, values) -> None:

@@ -4,6 +4,7 @@ is configuration: administrators edit it per controlling body, and each change i
 
 from django.contrib import admin
 
+from nazorat.cases.admin import ReadOnlyAdmin
 from nazorat.core import events
 
 from .models import (
@@ -18,17 +19,6 @@ from .models import (
     Task,
     WorkPlan,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ControlDocument)

@@ -73,7 +73,8 @@ def end_of_working_day(day: date, organisation: Organisation | None = None) -> d
     return end
 
 
-def _as_date(value, field: str, errors: dict) -> date | None:
+def parse_date(value, field: str, errors: dict) -> date | None:
+    """A date from a form or the API (a date, a datetime, or YYYY-MM-DD); an error message in ``errors``."""
     if value in (None, ""):
         return None
     if isinstance(value, datetime):
@@ -87,7 +88,8 @@ def _as_date(value, field: str, errors: dict) -> date | None:
         return None
 
 
-def _org(value, field: str, errors: dict) -> Organisation | None:
+def parse_organisation(value, field: str, errors: dict) -> Organisation | None:
+    """An active organisation by its id (or the object); an error message in ``errors``."""
     if isinstance(value, Organisation):
         return value
     if value in (None, ""):
@@ -116,13 +118,13 @@ def document_register(*, actor, data: dict, upload=None) -> ControlDocument:
     kind = (data.get("kind") or "").strip()
     if kind not in DocumentKind.values:
         errors["kind"] = _("Choose the kind of document.")
-    issuer = _org(data.get("issuer"), "issuer", errors)
+    issuer = parse_organisation(data.get("issuer"), "issuer", errors)
     if issuer is None and "issuer" not in errors:
         errors["issuer"] = _("Choose who issued the document.")
     number = (data.get("number") or "").strip()
     if not number:
         errors["number"] = _("Enter the document's number.")
-    doc_date = _as_date(data.get("date"), "date", errors)
+    doc_date = parse_date(data.get("date"), "date", errors)
     if doc_date is None and "date" not in errors:
         errors["date"] = _("Enter the document's date.")
     elif doc_date is not None and doc_date > timezone.localdate():
@@ -132,7 +134,7 @@ def document_register(*, actor, data: dict, upload=None) -> ControlDocument:
         titles["uz"] = str(data["title"]).strip()
     if not titles["uz"]:
         errors["title_uz"] = _("Enter the title in Uzbek.")
-    controller = _org(data.get("controller"), "controller", errors) if data.get("controller") else None
+    controller = parse_organisation(data.get("controller"), "controller", errors) if data.get("controller") else None
     if controller is None and "controller" not in errors:
         controller = permissions.controller_body_of(actor)
     if controller is None or not permissions.can_control(actor, controller):
@@ -201,7 +203,7 @@ def task_add(*, document: ControlDocument, actor, data: dict) -> Task:
     if deadline_kind not in DeadlineKind.values:
         errors["deadline_kind"] = _("Choose how the task is timed.")
     period = data.get("period") or ""
-    due_on = _as_date(data.get("due_on"), "due_on", errors)
+    due_on = parse_date(data.get("due_on"), "due_on", errors)
     if deadline_kind == DeadlineKind.DATE:
         if due_on is None and "due_on" not in errors:
             errors["due_on"] = _("Enter the deadline.")
@@ -263,7 +265,7 @@ def task_put_on_control(*, task: Task, actor, executors: Iterable[dict], instruc
     for e in executors:
         org = e.get("organisation")
         if not isinstance(org, Organisation):
-            org = _org(org, "executors", errors)
+            org = parse_organisation(org, "executors", errors)
         if org is None:
             errors.setdefault("executors", _("Choose an organisation from the list."))
             continue
@@ -637,7 +639,7 @@ def task_review(*, review_round: ReviewRound, actor, accept: bool, reasons: str 
 def extension_request(*, assignment: Assignment, actor, requested_due_on, reasons: str):
     """The executing body asks the controller for more time, with reasons (rule 19)."""
     errors: dict = {}
-    day = _as_date(requested_due_on, "requested_due_at", errors)
+    day = parse_date(requested_due_on, "requested_due_at", errors)
     if day is None and not errors:
         errors["requested_due_at"] = _("Enter the requested deadline.")
     if errors:

@@ -25,7 +25,7 @@ validates (``ValidationError`` with field names → 400), refuses a step the sta
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Iterable
 
 import rules
@@ -45,6 +45,7 @@ from nazorat.orgs.models import Membership, OrgKind, OrgLevel, Organisation, Pos
 from nazorat.orgs.selectors import StaffScope
 from nazorat.territories.models import Territory
 
+from .services import parse_date, parse_organisation
 from . import selectors
 from .models import (
     PLAN_MONTHS,
@@ -297,31 +298,13 @@ def _object_type(obj) -> str:
 # --- input helpers ----------------------------------------------------------------------------------------
 
 def _date(value, field: str, errors: dict, *, required_message: str | None = None) -> date | None:
-    if value in (None, ""):
-        if required_message:
-            errors[field] = required_message
-        return None
-    if isinstance(value, datetime):
-        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        errors[field] = _("Enter a date as YYYY-MM-DD.")
-        return None
+    day = parse_date(value, field, errors)
+    if day is None and field not in errors and required_message:
+        errors[field] = required_message
+    return day
 
 
-def _organisation(value, field: str, errors: dict) -> Organisation | None:
-    if isinstance(value, Organisation):
-        return value
-    if value in (None, ""):
-        return None
-    try:
-        return Organisation.objects.get(pk=int(value), is_active=True)
-    except (Organisation.DoesNotExist, TypeError, ValueError):
-        errors[field] = _("Choose an organisation from the list.")
-        return None
+_organisation = parse_organisation
 
 
 def _text(value, field: str, errors: dict, *, minimum: int, message: str, maximum: int = 10000) -> str:

@@ -2,39 +2,19 @@
 
 from __future__ import annotations
 
-import io
 
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
 from . import queries
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from nazorat.core.xlsx import XLSX  # noqa: F401  (the views answer with it)
+from nazorat.core.xlsx import header_row as _header
+from nazorat.core.xlsx import sheet_title as _sheet_title
+from nazorat.core.xlsx import workbook_bytes as _save
 
-
-def _header(ws, values):
-    cells = []
-    for v in values:
-        c = WriteOnlyCell(ws, value=str(v))
-        c.font = Font(bold=True)
-        cells.append(c)
-    ws.append(cells)
-
-
-def _save(wb: Workbook) -> bytes:
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
-
-
-def _sheet_title(text: str) -> str:
-    for ch in "[]:*?/\\":
-        text = text.replace(ch, " ")
-    return text[:31]
 
 
 def daily_xlsx(report: queries.DailyReport) -> bytes:
