@@ -20,6 +20,7 @@ register_labels({
     "report.sent_back": _("Execution report sent back by the head"),
     "progress.scheduled": _("Progress report scheduled"),
     "progress.submitted": _("Progress report entered"),
+    "progress.required": _("The deadline moved a year or more away: progress reports every six months"),
     "comment.added": _("Public comment written"),
     "comment.published": _("Public comment published"),
     "comment.rejected": _("Public comment rejected"),

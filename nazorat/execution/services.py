@@ -13,7 +13,7 @@ from typing import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q
+from django.db.models import F, Max, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -742,6 +742,16 @@ def sweep_progress_reports(now: datetime | None = None, batch: int = 500) -> int
     now = now or timezone.now()
     made = 0
     today = timezone.localtime(now).date()
+    # Rule 21 again after an extension: a deadline moved a year or more past the day the task was put on control
+    # makes the task need progress reports from then on.
+    moved = Task.objects.filter(needs_progress_reports=False, case__closed_at__isnull=True,
+                                put_on_control_at__isnull=False, deadline_kind=DeadlineKind.DATE,
+                                case__due_at__gte=F("put_on_control_at") + timedelta(days=364))
+    for task in moved.select_related("case"):
+        if needs_progress_reports(task, task.put_on_control_at):
+            Task.objects.filter(pk=task.pk).update(needs_progress_reports=True)
+            events.record(action="progress.required", actor=None, obj=task, case=task.case,
+                          payload={"due_at": task.case.due_at.isoformat()})
     ids = list(Task.objects.filter(needs_progress_reports=True, case__closed_at__isnull=True,
                                    put_on_control_at__isnull=False)
                .annotate(last_end=Max("progress_reports__period_end"))

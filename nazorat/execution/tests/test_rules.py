@@ -685,3 +685,21 @@ def test_one_person_cannot_decide_two_steps_of_the_same_submission(world):
         services.task_review(review_round=pending(lead), actor=world.first_deputy, accept=True)
         with pytest.raises(PermissionDenied):
             services.task_review(review_round=pending(lead), actor=world.first_deputy, accept=True)
+
+
+def test_an_extension_past_a_year_makes_the_task_need_progress_reports(world):
+    """Rule 21 holds for the deadline as extended: a task due in 3 months needs no progress reports until the
+    controller grants an extension to 14 months after it was put on control; the next sweep schedules them."""
+    from nazorat.cases import services as case_services
+
+    with travel("2026-03-12 10:00"):
+        task, lead = on_control(world, due_on=date(2026, 6, 12))
+        assert not task.needs_progress_reports and services.sweep_progress_reports() == 0
+        request = services.extension_request(assignment=lead, actor=world.region_exec,
+                                             requested_due_on=date(2027, 5, 12),
+                                             reasons="Qurilish ishlari qish mavsumiga toʻgʻri keladi")
+        case_services.extension_decide(request=request, actor=world.moj_ctl, grant=True)
+        assert services.sweep_progress_reports() == 1
+        task.refresh_from_db()
+        assert task.needs_progress_reports
+        assert ProgressReport.objects.filter(task=task).count() == 1
