@@ -153,6 +153,10 @@ def document_register(*, actor, data: dict, upload=None) -> ControlDocument:
     doc = ControlDocument(kind=kind, issuer=issuer, number=number, date=doc_date, text=text, file=file_att,
                           controller=controller, is_public=is_public, published_at=timezone.now() if is_public else None,
                           registered_by=actor)
+    if not titles["uz_cyrl"]:  # as for organisation names: the Cyrillic title follows the Latin one
+        from nazorat.core.text import to_cyrillic
+
+        titles["uz_cyrl"] = to_cyrillic(titles["uz"])
     for lang, value in titles.items():
         setattr(doc, f"title_{lang}", value or (titles["uz"] if lang == "uz" else None))
     doc.search_text = build_search_text(number, *[v for v in titles.values() if v], text[:2000])

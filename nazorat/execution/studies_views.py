@@ -181,6 +181,14 @@ def _render_plan(request, plan: WorkPlan, *, bound=None, status: int = 200):
     }, status=status)
 
 
+def _target_pk(request) -> int:
+    """The object (plan item, measure) an action names in its hidden ``target`` field; 404 when malformed."""
+    try:
+        return int(request.POST.get("target", ""))
+    except ValueError:
+        raise Http404 from None
+
+
 @login_required
 @require_GET
 def plan_detail(request, pk: int):
@@ -196,12 +204,7 @@ def plan_action(request, pk: int, key: str):
     _staff_only(request)
     user = request.user
     plan = _plan_or_404(request, pk)
-    item_pk = None
-    if key == "item_done":
-        try:
-            item_pk = int(request.POST.get("target", ""))
-        except ValueError:
-            raise Http404 from None
+    item_pk = _target_pk(request) if key == "item_done" else None
     allowed = studies.can_approve_workplan(user, plan) if key == "approve" else studies.can_edit_workplan(user, plan)
     if not allowed:
         return _render_plan(request, plan, status=_refusal(request, PermissionDenied(
@@ -422,12 +425,7 @@ def study_action(request, pk: int, key: str):
     _staff_only(request)
     user = request.user
     study = _study_or_404(request, pk)
-    measure_pk = None
-    if key == "measure_done":
-        try:
-            measure_pk = int(request.POST.get("target", ""))
-        except ValueError:
-            raise Http404 from None
+    measure_pk = _target_pk(request) if key == "measure_done" else None
     measure = None
     if key == "measure_done":
         measure = study.measures.select_related("responsible").filter(pk=measure_pk).first()

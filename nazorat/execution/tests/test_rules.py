@@ -703,3 +703,12 @@ def test_an_extension_past_a_year_makes_the_task_need_progress_reports(world):
         task.refresh_from_db()
         assert task.needs_progress_reports
         assert ProgressReport.objects.filter(task=task).count() == 1
+
+
+def test_a_document_registered_in_latin_gets_its_cyrillic_title(world):
+    """Readers of the Cyrillic interface see the title in their script, as for organisation names; a Cyrillic
+    title given by the registrar is kept as given."""
+    doc = world.document(title_uz="Ichimlik suvi taʼminoti toʻgʻrisida")
+    assert doc.title_uz_cyrl == "Ичимлик суви таъминоти тўғрисида"
+    given = world.document(number="PQ-2", title_uz="Yoʻllar", title_uz_cyrl="Йўллар ҳақида")
+    assert given.title_uz_cyrl == "Йўллар ҳақида"
